@@ -1,0 +1,1 @@
+"""Hamafza: a platform for networks of religious and cultural community organizations."""

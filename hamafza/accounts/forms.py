@@ -1,0 +1,37 @@
+import zoneinfo
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.accounts.models import User
+
+COMMON_ZONES = [
+    "Asia/Tehran", "Asia/Baghdad", "Asia/Kabul", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka",
+    "Asia/Baku", "Asia/Dushanbe", "Asia/Bangkok", "Europe/Istanbul", "Europe/Moscow",
+    "Africa/Lagos", "America/Argentina/Buenos_Aires", "Europe/London", "UTC",
+]
+
+
+class PreferencesForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("time zone"),
+        required=False,
+        choices=[("", _("Follow the site"))]
+        + [(zone, zone) for zone in COMMON_ZONES]
+        + [(zone, zone) for zone in sorted(zoneinfo.available_timezones() - set(COMMON_ZONES))],
+    )
+
+    class Meta:
+        model = User
+        fields = ["calendar", "lunar_region", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["calendar"].choices = [("", _("Follow the language"))] + list(
+            self.fields["calendar"].choices
+        )[1:]
+        self.fields["lunar_region"].choices = [("", _("Follow the language"))] + list(
+            self.fields["lunar_region"].choices
+        )[1:]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"

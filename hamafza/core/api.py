@@ -1,0 +1,106 @@
+"""API plumbing shared by every app."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from hamafza.core.models import City, Country, Language, Province
+
+
+def validation_error_detail(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for e in errs for m in e.messages] for field, errs in error.error_dict.items()}
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+def exception_handler(exc, context):
+    """Django's ValidationError (raised by services) becomes a 400 with field errors."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(validation_error_detail(exc))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "code3", "name", "names"]
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Province
+        fields = ["code", "country", "name", "names"]
+
+
+class CitySerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = City
+        fields = ["id", "country", "province", "name", "names", "latitude", "longitude"]
+
+
+class LanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Language
+        fields = ["code", "name", "names", "rtl"]
+
+
+class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pass
+
+
+class CountryViewSet(ReadOnlyViewSet):
+    """ISO 3166-1 countries with their names in the site's languages."""
+
+    queryset = Country.objects.all()
+    serializer_class = CountrySerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+class ProvinceViewSet(ReadOnlyViewSet):
+    """Provinces of Iran and governorates of Iraq (``?country=IR``)."""
+
+    serializer_class = ProvinceSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+    def get_queryset(self):
+        queryset = Province.objects.select_related("country")
+        country = self.request.query_params.get("country", "")
+        return queryset.filter(country__code=country.upper()) if country else queryset
+
+
+class CityViewSet(ReadOnlyViewSet):
+    serializer_class = CitySerializer
+
+    def get_queryset(self):
+        queryset = City.objects.select_related("country", "province")
+        country = self.request.query_params.get("country", "")
+        province = self.request.query_params.get("province", "")
+        if country:
+            queryset = queryset.filter(country__code=country.upper())
+        if province:
+            queryset = queryset.filter(province__code=province.upper())
+        return queryset
+
+
+class LanguageViewSet(ReadOnlyViewSet):
+    queryset = Language.objects.all()
+    serializer_class = LanguageSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+def register(router) -> None:
+    router.register("countries", CountryViewSet, basename="country")
+    router.register("provinces", ProvinceViewSet, basename="province")
+    router.register("cities", CityViewSet, basename="city")
+    router.register("languages", LanguageViewSet, basename="language")

@@ -1,0 +1,127 @@
+"""Form fields shared by every app."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from hamafza.core.calendars import Calendar, date_numeric, date_parse
+from hamafza.core.preferences import calendar_default, lunar_region_default
+
+
+class MultiCalendarDateWidget(forms.MultiWidget):
+    """A text box for the date and a ``<select>`` naming the calendar it is in.
+
+    The text box takes the field's own name and the select ``<name>_calendar``,
+    so a client that posts only ``<name>=1404/09/14`` is understood too.
+    """
+
+    def __init__(self, attrs=None, *, calendar: str | None = None, region: str | None = None):
+        widgets = {
+            "": forms.TextInput(
+                attrs={"placeholder": _("year/month/day"), "autocomplete": "off", "size": 12}
+            ),
+            "calendar": forms.Select(choices=Calendar.choices),
+        }
+        super().__init__(widgets, attrs)
+        self.calendar = calendar
+        self.region = region
+
+    def calendar_chosen(self) -> str:
+        return self.calendar or calendar_default()
+
+    def region_chosen(self) -> str:
+        return self.region or lunar_region_default()
+
+    def decompress(self, value) -> list:
+        calendar = self.calendar_chosen()
+        if isinstance(value, str) and value:
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return [value, calendar]
+        if isinstance(value, datetime.date):
+            text = date_numeric(
+                value, calendar=calendar, language=get_language(), region=self.region_chosen()
+            )
+            return [text, calendar]
+        return ["", calendar]
+
+    def get_context(self, name, value, attrs):
+        # Redisplayed input posted without the select keeps the default calendar.
+        if isinstance(value, list | tuple) and len(value) == 2 and not value[1]:
+            value = [value[0], self.calendar_chosen()]
+        return super().get_context(name, value, attrs)
+
+    def id_for_label(self, id_):
+        return f"{id_}_0" if id_ else id_
+
+
+class MultiCalendarDateField(forms.MultiValueField):
+    """A date typed in the visitor's calendar; ``clean`` returns a ``datetime.date``.
+
+    ``calendar`` and ``region`` are the visitor's (``request.calendar``,
+    ``request.lunar_region``); left out, they follow the active language.
+    Set them per request with ``form.fields[name].calendar = request.calendar``.
+    """
+
+    widget = MultiCalendarDateWidget
+    default_error_messages = {
+        "invalid": _("Enter a valid date."),
+        "incomplete": _("Enter a date."),
+    }
+
+    def __init__(self, *, calendar: str | None = None, region: str | None = None, **kwargs):
+        fields = (
+            forms.CharField(required=False, max_length=40),
+            forms.ChoiceField(choices=Calendar.choices, required=False),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+        self.calendar = calendar
+        self.region = region
+
+    @property
+    def calendar(self) -> str | None:
+        return self._calendar
+
+    @calendar.setter
+    def calendar(self, value: str | None) -> None:
+        self._calendar = value
+        self.widget.calendar = value
+
+    @property
+    def region(self) -> str | None:
+        return self._region
+
+    @region.setter
+    def region(self, value: str | None) -> None:
+        self._region = value
+        self.widget.region = value
+
+    def clean(self, value):
+        # The select always posts a calendar; an empty text box is an empty field.
+        if isinstance(value, list | tuple) and value and value[0] in self.empty_values:
+            value = []
+        return super().clean(value)
+
+    def compress(self, data_list) -> datetime.date | None:
+        if not data_list or data_list[0] in self.empty_values:
+            return None
+        text = data_list[0]
+        calendar = (data_list[1] if len(data_list) > 1 else "") or self.widget.calendar_chosen()
+        return date_parse(text, calendar=calendar, region=self.widget.region_chosen())
+
+    def has_changed(self, initial, data) -> bool:
+        if self.disabled:
+            return False
+        try:
+            value = self.clean(data)
+        except ValidationError:
+            return True
+        if isinstance(initial, datetime.datetime):
+            initial = initial.date()
+        return value != initial

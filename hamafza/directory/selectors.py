@@ -1,0 +1,185 @@
+"""Reads of the directory, shared by pages, the API and reports.
+
+Every list here costs a fixed number of queries, whatever the number of rows.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
+
+from hamafza.core.models import Country, Language, Province
+from hamafza.core.search import search_filter
+from hamafza.directory.models import (
+    ActivityField,
+    Membership,
+    Organization,
+    OrganizationKind,
+    OrganizationRelation,
+    Person,
+)
+from hamafza.directory.services import FACETS_CACHE_VERSION_KEY
+
+FACETS_TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What a visitor can narrow the directory by. Codes, not ids, so URLs read well."""
+
+    q: str = ""
+    kind: str = ""
+    country: str = ""
+    province: str = ""
+    language: str = ""
+    field: str = ""
+    active: bool | None = None
+    parent: int | None = None
+
+
+ACTIVE_VALUES = {"1": True, "true": True, "0": False, "false": False}
+
+
+def filters_from_query(params) -> DirectoryFilters:
+    """Filters from a query string. Unknown or malformed values are ignored, never an error."""
+    kind = params.get("kind", "")
+    parent = params.get("parent", "")
+    return DirectoryFilters(
+        q=params.get("q", "")[:200],
+        kind=kind if kind in OrganizationKind.values else "",
+        country=params.get("country", "")[:2],
+        province=params.get("province", "")[:10],
+        language=params.get("language", "")[:7],
+        field=params.get("field", "")[:50],
+        active=ACTIVE_VALUES.get(params.get("active", "").lower()),
+        parent=int(parent) if parent.isdigit() and len(parent) < 18 else None,
+    )
+
+
+def organization_list(*, filters: DirectoryFilters | None = None) -> QuerySet[Organization]:
+    filters = filters or DirectoryFilters()
+    queryset = Organization.objects.select_related("country", "province", "city").prefetch_related(
+        "languages"
+    )
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.country:
+        queryset = queryset.filter(country__code=filters.country.upper())
+    if filters.province:
+        queryset = queryset.filter(province__code=filters.province.upper())
+    if filters.language:
+        queryset = queryset.filter(languages__code=filters.language)
+    if filters.field:
+        queryset = queryset.filter(fields__code=filters.field)
+    if filters.active is not None:
+        queryset = queryset.filter(is_active=filters.active)
+    if filters.parent is not None:
+        queryset = queryset.filter(parent_id=filters.parent)
+    if filters.q:
+        queryset = search_filter(queryset, filters.q)
+    return queryset.order_by("name", "id")
+
+
+def organization_detail_queryset() -> QuerySet[Organization]:
+    public_members = Membership.objects.filter(is_public=True).select_related("person")
+    return Organization.objects.select_related(
+        "country", "province", "city", "parent"
+    ).prefetch_related(
+        "languages",
+        "fields",
+        Prefetch("memberships", queryset=public_members, to_attr="public_memberships"),
+        Prefetch(
+            "relations_out",
+            queryset=OrganizationRelation.objects.select_related("target__country"),
+        ),
+        Prefetch(
+            "relations_in",
+            queryset=OrganizationRelation.objects.select_related("source__country"),
+        ),
+        Prefetch(
+            "children",
+            queryset=Organization.objects.select_related("country").order_by("name"),
+        ),
+    )
+
+
+def organization_get(*, pk: int) -> Organization:
+    return organization_detail_queryset().get(pk=pk)
+
+
+def membership_list(*, organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.filter(organization=organization).select_related("person__user")
+
+
+def person_list(*, q: str = "") -> QuerySet[Person]:
+    queryset = Person.objects.all()
+    if q:
+        queryset = search_filter(queryset, q)
+    return queryset.order_by("name", "id")
+
+
+def _facets_version() -> int:
+    version = cache.get(FACETS_CACHE_VERSION_KEY)
+    if version is None:
+        cache.add(FACETS_CACHE_VERSION_KEY, 1, None)
+        version = cache.get(FACETS_CACHE_VERSION_KEY, 1)
+    return version
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int | None = None
+
+
+def directory_facets(*, country: str = "") -> dict[str, list[Option]]:
+    """The choices for the directory's filters, limited to values in use.
+
+    Counting over every organization is the costly part of a directory page,
+    so the result is cached per language until an organization changes
+    (``facets_invalidate``) or five minutes pass.
+    """
+    language = (get_language() or "fa").split("-")[0]
+    key = f"directory:facets:{_facets_version()}:{language}:{country.upper()}"
+    facets = cache.get(key)
+    if facets is not None:
+        return facets
+    kind_counts = dict(
+        Organization.objects.values_list("kind").annotate(n=Count("id")).order_by()
+    )
+    countries = Country.objects.annotate(n=Count("organizations")).filter(n__gt=0)
+    provinces = Province.objects.annotate(n=Count("organizations")).filter(n__gt=0)
+    if country:
+        provinces = provinces.filter(country__code=country.upper())
+    languages = Language.objects.annotate(n=Count("organizations")).filter(n__gt=0)
+    fields = ActivityField.objects.annotate(n=Count("organizations")).filter(n__gt=0)
+
+    def options(rows, value) -> list[Option]:
+        items = [Option(getattr(row, value), row.display_name(language), row.n) for row in rows]
+        return sorted(items, key=lambda option: option.label)
+
+    facets = {
+        "kind": [
+            Option(value, str(label), kind_counts[value])
+            for value, label in OrganizationKind.choices
+            if value in kind_counts
+        ],
+        "country": options(countries, "code"),
+        "province": options(provinces, "code"),
+        "language": options(languages, "code"),
+        "field": options(fields, "code"),
+    }
+    cache.set(key, facets, FACETS_TIMEOUT)
+    return facets
+
+
+def network_counts() -> dict[str, int]:
+    """Headline figures of the directory, computed from data."""
+    row = Organization.objects.aggregate(
+        organizations=Count("id"),
+        active=Count("id", filter=Q(is_active=True)),
+        countries=Count("country", distinct=True),
+    )
+    return row

@@ -1,0 +1,211 @@
+"""Directory pages. Each view parses input, calls a selector or service, renders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hamafza.directory import selectors, services
+from hamafza.directory.forms import MembershipForm, OrganizationForm, RelationForm
+from hamafza.directory.models import (
+    Membership,
+    Organization,
+    OrganizationRelation,
+)
+from hamafza.directory.policies import organization_policy, relation_policy
+
+PAGE_SIZE = 24
+
+
+def organization_list(request):
+    filters = selectors.filters_from_query(request.GET)
+    paginator = Paginator(selectors.organization_list(filters=filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "facets": selectors.directory_facets(country=filters.country),
+        "can_add": organization_policy.can_add(request.user, None),
+        "query_without_page": _query_without_page(request),
+    }
+    template = (
+        "directory/_results.html" if request.headers.get("HX-Request") else "directory/list.html"
+    )
+    return render(request, template, context)
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def organization_detail(request, pk: int):
+    try:
+        organization = selectors.organization_get(pk=pk)
+    except Organization.DoesNotExist as exc:
+        raise Http404(_("No such organization.")) from exc
+    relations = [
+        (relation.get_kind_display(), relation.target, relation)
+        for relation in organization.relations_out.all()
+    ]
+    context = {
+        "organization": organization,
+        "relations_out": relations,
+        "relations_in": list(organization.relations_in.all()),
+        "can_change": organization_policy.can_change(request.user, organization),
+        "can_manage_members": organization_policy.can_manage_members(request.user, organization),
+        "can_add_child": organization_policy.can_add(request.user, organization),
+    }
+    return render(request, "directory/detail.html", context)
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _save_organization(request, form, organization=None):
+    values = form.service_values()
+    languages = form.cleaned_data["languages"]
+    fields = form.cleaned_data["fields"]
+    if organization is None:
+        return services.organization_create(
+            actor=request.user, languages=languages, fields=fields, **values
+        )
+    return services.organization_update(
+        actor=request.user, organization=organization, languages=languages, fields=fields, **values
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request):
+    parent_id = request.GET.get("parent") or request.POST.get("parent")
+    parent = None
+    if parent_id and str(parent_id).isdigit():
+        parent = Organization.objects.filter(pk=parent_id).first()
+    organization_policy.check(request.user, "add", parent)
+    initial = {"parent": parent.pk if parent else None, "country": parent.country_id if parent else None}
+    form = OrganizationForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = _save_organization(request, form)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The organization was registered."))
+            return redirect("directory:detail", pk=organization.pk)
+    return render(request, "directory/form.html", {"form": form, "organization": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request, pk: int):
+    organization = get_object_or_404(Organization, pk=pk)
+    organization_policy.check(request.user, "change", organization)
+    form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization = _save_organization(request, form, Organization.objects.get(pk=pk))
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("directory:detail", pk=organization.pk)
+    return render(request, "directory/form.html", {"form": form, "organization": organization})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_relations(request, pk: int):
+    organization = get_object_or_404(Organization, pk=pk)
+    if not relation_policy.can_add(request.user, organization):
+        raise PermissionDenied
+    form = RelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relation_create(
+                actor=request.user, source=organization, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The relation was recorded."))
+            return redirect("directory:relations", pk=organization.pk)
+    relations = OrganizationRelation.objects.filter(source=organization).select_related(
+        "target__country"
+    )
+    return render(
+        request,
+        "directory/relations.html",
+        {"organization": organization, "form": form, "relations": relations},
+    )
+
+
+@login_required
+@require_POST
+def relation_delete(request, pk: int, relation_pk: int):
+    relation = get_object_or_404(OrganizationRelation, pk=relation_pk, source_id=pk)
+    services.relation_delete(actor=request.user, relation=relation)
+    messages.success(request, _("The relation was removed."))
+    return redirect("directory:relations", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_members(request, pk: int):
+    organization = get_object_or_404(Organization, pk=pk)
+    if not organization_policy.can_manage_members(request.user, organization):
+        raise PermissionDenied
+    form = MembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_grant(
+                actor=request.user,
+                organization=organization,
+                user=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                position=form.cleaned_data["position"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("The member was added."))
+            return redirect("directory:members", pk=organization.pk)
+    return render(
+        request,
+        "directory/members.html",
+        {
+            "organization": organization,
+            "form": form,
+            "memberships": selectors.membership_list(organization=organization),
+            "roles": Membership._meta.get_field("role").choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_change(request, pk: int, membership_pk: int):
+    membership = get_object_or_404(Membership, pk=membership_pk, organization_id=pk)
+    try:
+        if request.POST.get("remove"):
+            services.membership_remove(actor=request.user, membership=membership)
+            messages.success(request, _("The member was removed."))
+        else:
+            services.membership_update(
+                actor=request.user, membership=membership, role=request.POST.get("role")
+            )
+            messages.success(request, _("The role was changed."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("directory:members", pk=pk)
