@@ -100,16 +100,16 @@ max_connections = 50
 EOF
     fi
     if ! is_running; then
-        as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -W start >/dev/null ||
-            die "pg_ctl start failed: $(tail -n 20 "$dir/server.log" 2>/dev/null)"
+        # -w: pg_ctl notices at once if the server dies while starting (port taken, …).
+        as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t "$READY_TIMEOUT" \
+            start >/dev/null || die "could not start: $(tail -n 20 "$dir/server.log" 2>/dev/null)"
     fi
-    # Ask through our own socket directory: an answer there cannot come from
-    # another server that happens to hold the same TCP port.
+    # Ready means it answers through our own socket directory: an answer there
+    # cannot come from another server that holds the same TCP port.
     local deadline=$((SECONDS + READY_TIMEOUT))
     until "$PGBIN/pg_isready" -q -h "$dir/run" -p "$PORT" -U postgres -d postgres; do
-        if ((SECONDS >= deadline)) || ! is_running; then
+        ((SECONDS < deadline)) ||
             die "not ready after ${READY_TIMEOUT}s: $(tail -n 20 "$dir/server.log" 2>/dev/null)"
-        fi
         sleep 0.1
     done
     local psql=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d postgres)

@@ -99,7 +99,7 @@ fi
 unset DATABASE_URL
 export DJANGO_SETTINGS_MODULE=hamafza.settings.test
 run "ruff check" "$BIN/ruff" check --output-format=concise .
-run "ruff format --check" "$BIN/ruff" format --check .
+run "ruff format --check" "$BIN/ruff" format --check --output-format=concise .
 run "makemigrations --check" "$PY" manage.py makemigrations --check --dry-run
 # The settings `make run` uses (manage.py's default).
 run "check" env -u DJANGO_SETTINGS_MODULE "$PY" manage.py check

@@ -6,9 +6,21 @@ from django.utils.translation import gettext_lazy as _
 from hamafza.accounts.models import User
 
 COMMON_ZONES = [
-    "Asia/Tehran", "Asia/Baghdad", "Asia/Kabul", "Asia/Karachi", "Asia/Kolkata", "Asia/Dhaka",
-    "Asia/Baku", "Asia/Dushanbe", "Asia/Bangkok", "Europe/Istanbul", "Europe/Moscow",
-    "Africa/Lagos", "America/Argentina/Buenos_Aires", "Europe/London", "UTC",
+    "Asia/Tehran",
+    "Asia/Baghdad",
+    "Asia/Kabul",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Dhaka",
+    "Asia/Baku",
+    "Asia/Dushanbe",
+    "Asia/Bangkok",
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "America/Argentina/Buenos_Aires",
+    "Europe/London",
+    "UTC",
 ]
 
 
@@ -27,11 +39,10 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["calendar"].choices = [("", _("Follow the language"))] + list(
-            self.fields["calendar"].choices
-        )[1:]
-        self.fields["lunar_region"].choices = [("", _("Follow the language"))] + list(
-            self.fields["lunar_region"].choices
-        )[1:]
+        for name in ("calendar", "lunar_region"):
+            self.fields[name].choices = [
+                ("", _("Follow the language")),
+                *list(self.fields[name].choices)[1:],
+            ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"

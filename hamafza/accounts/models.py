@@ -15,11 +15,17 @@ class User(AbstractUser):
         help_text=_("Coordinators of a central office oversee and may edit the whole network."),
     )
     calendar = models.CharField(
-        _("calendar"), max_length=10, choices=Calendar.choices, blank=True,
+        _("calendar"),
+        max_length=10,
+        choices=Calendar.choices,
+        blank=True,
         help_text=_("Leave empty to follow the language."),
     )
     lunar_region = models.CharField(
-        _("lunar Hijri region"), max_length=2, choices=LunarRegion.choices, blank=True,
+        _("lunar Hijri region"),
+        max_length=2,
+        choices=LunarRegion.choices,
+        blank=True,
         help_text=_("Whose observed month starts to use for lunar Hijri dates."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)

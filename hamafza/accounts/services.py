@@ -8,7 +8,10 @@ from hamafza.core.models import LunarRegion
 
 
 def user_preferences_update(
-    *, user, calendar: str | None = None, lunar_region: str | None = None,
+    *,
+    user,
+    calendar: str | None = None,
+    lunar_region: str | None = None,
     time_zone: str | None = None,
 ):
     """Save a user's display choices; an empty string means "follow the language"."""

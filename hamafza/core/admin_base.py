@@ -2,7 +2,10 @@ from hamafza.core.permissions import is_coordinator
 
 
 class CoordinatorAdminMixin:
-    """The admin is the coordinators' tool: their flag, not per-model Django permissions, opens it."""
+    """The admin is the coordinators' tool.
+
+    Their flag, not per-model Django permissions, opens it.
+    """
 
     def has_module_permission(self, request):
         return is_coordinator(request.user)

@@ -10,7 +10,10 @@ from hamafza.core.models import City, Country, Language, Province
 
 def validation_error_detail(error: DjangoValidationError):
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in error.error_dict.items()}
+        return {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in error.error_dict.items()
+        }
     return {"non_field_errors": [str(m) for m in error.messages]}
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hamafza.core.text import normalize
+from hamafza.core.search import search_key_compute
 
 
 def language_codes() -> list[str]:
@@ -73,14 +73,7 @@ class SearchableMixin(models.Model):
         abstract = True
 
     def search_key_build(self) -> str:
-        parts: list[str] = []
-        for field in self.search_fields:
-            value = getattr(self, field, "")
-            if isinstance(value, dict):
-                parts.extend(str(v) for v in value.values() if v)
-            elif value:
-                parts.append(str(value))
-        return " ".join(normalize(part) for part in parts if part).strip()
+        return search_key_compute(getattr(self, field, "") for field in self.search_fields)
 
     def save(self, *args, **kwargs):
         self.search_key = self.search_key_build()
@@ -134,11 +127,19 @@ class GeoPointMixin(models.Model):
     """A WGS 84 point. Both coordinates are set or neither is."""
 
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=latitude_validators,
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=longitude_validators,
     )
 
@@ -161,7 +162,11 @@ class City(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
         Country, on_delete=models.PROTECT, related_name="cities", verbose_name=_("country")
     )
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="cities", null=True, blank=True,
+        Province,
+        on_delete=models.PROTECT,
+        related_name="cities",
+        null=True,
+        blank=True,
         verbose_name=_("province"),
     )
 
@@ -206,7 +211,8 @@ class HijriMonthStart(models.Model):
     )
     starts_on = models.DateField(_("first day (Gregorian)"))
     corrected = models.BooleanField(
-        _("corrected by staff"), default=False,
+        _("corrected by staff"),
+        default=False,
         help_text=_("Set when the date differs from the computed Umm al-Qura start."),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)

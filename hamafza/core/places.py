@@ -14,7 +14,6 @@ and from ``manage.py places_load`` after the data files change.
 """
 
 import json
-from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -24,7 +23,7 @@ from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from hamafza.core import models as core_models
-from hamafza.core.text import normalize
+from hamafza.core.search import search_key_compute
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COORDINATE = Decimal("0.000001")
@@ -53,21 +52,6 @@ def provinces_data() -> tuple[dict[str, Any], ...]:
 
 def cities_data() -> tuple[dict[str, Any], ...]:
     return _data("cities")
-
-
-def search_key_compute(values: Iterable[Any]) -> str:
-    """The search key of a row from the values of its search fields, in order.
-
-    The same text ``SearchableMixin.search_key_build`` produces; it works on
-    historical models too, which lack the mixin's methods.
-    """
-    parts: list[str] = []
-    for value in values:
-        if isinstance(value, dict):
-            parts.extend(str(v) for v in value.values() if v)
-        elif value:
-            parts.append(str(value))
-    return " ".join(normalize(part) for part in parts if part).strip()
 
 
 def search_key_of(obj: Any, model_name: str | None = None) -> str:

@@ -17,6 +17,22 @@ from hamafza.core.text import normalize
 TRIGRAM = 3
 
 
+def search_key_compute(values) -> str:
+    """The search key from the values of a row's search fields, in order.
+
+    A mapping (such as ``names``) contributes its values ordered by key, so
+    the key does not depend on how the database orders a JSON object's keys
+    (PostgreSQL's jsonb sorts them; SQLite keeps them as written).
+    """
+    parts: list[str] = []
+    for value in values:
+        if isinstance(value, dict):
+            parts.extend(str(value[key]) for key in sorted(value) if value[key])
+        elif value:
+            parts.append(str(value))
+    return " ".join(normalize(part) for part in parts if part).strip()
+
+
 def search_terms(query: str) -> list[str]:
     """The normalized, distinct words of a query, longest first (most selective)."""
     words = dict.fromkeys(normalize(query).split())
@@ -89,16 +105,16 @@ class SearchIndex(migrations.operations.base.Operation):
             )
             schema_editor.execute(
                 f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN '
-                f"INSERT INTO \"{fts}\"(\"{fts}\", rowid, search_key) "
+                f'INSERT INTO "{fts}"("{fts}", rowid, search_key) '
                 f"VALUES ('delete', old.id, old.search_key); END"
             )
             schema_editor.execute(
                 f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF search_key ON "{table}" BEGIN '
-                f"INSERT INTO \"{fts}\"(\"{fts}\", rowid, search_key) "
+                f'INSERT INTO "{fts}"("{fts}", rowid, search_key) '
                 f"VALUES ('delete', old.id, old.search_key); "
                 f'INSERT INTO "{fts}"(rowid, search_key) VALUES (new.id, new.search_key); END'
             )
-            schema_editor.execute(f"INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('rebuild')")
+            schema_editor.execute(f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')')
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         table = self._table(app_label, from_state)

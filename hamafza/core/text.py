@@ -54,8 +54,8 @@ _MARKS = re.compile(
     "\u0640"  # tatweel
     "]"
 )
-# Zero-width and directional controls; ZWNJ becomes a space so that
-# "می‌رود", "میرود" and "می رود" meet at "می رود" or "میرود" (see below).
+# Zero-width and directional controls, removed. ZWNJ is removed too (below):
+# "هیئت‌ها" and "هیئتها" are one word written two ways.
 _INVISIBLE = re.compile("[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 _ZWNJ = "\u200c"
 _SPACES = re.compile(r"\s+")

@@ -5,8 +5,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 
-from hamafza.core.permissions import is_coordinator
 from hamafza.core.models import City, Country, Language, Province
+from hamafza.core.permissions import is_coordinator
 from hamafza.directory import selectors, services
 from hamafza.directory.forms import validate_logo
 from hamafza.directory.models import (
@@ -60,10 +60,31 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "url", "kind", "name", "names", "display_name", "short_name", "description",
-            "country", "province", "city", "address", "latitude", "longitude", "languages",
-            "fields", "website", "email", "phone", "logo", "is_active", "last_active_on",
-            "parent", "created_at", "updated_at",
+            "id",
+            "url",
+            "kind",
+            "name",
+            "names",
+            "display_name",
+            "short_name",
+            "description",
+            "country",
+            "province",
+            "city",
+            "address",
+            "latitude",
+            "longitude",
+            "languages",
+            "fields",
+            "website",
+            "email",
+            "phone",
+            "logo",
+            "is_active",
+            "last_active_on",
+            "parent",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["last_active_on", "created_at", "updated_at"]
 
@@ -74,9 +95,22 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class OrganizationListSerializer(OrganizationSerializer):
     class Meta(OrganizationSerializer.Meta):
         fields = [
-            "id", "url", "kind", "name", "names", "display_name", "short_name", "country",
-            "province", "city", "latitude", "longitude", "languages", "is_active",
-            "last_active_on", "parent",
+            "id",
+            "url",
+            "kind",
+            "name",
+            "names",
+            "display_name",
+            "short_name",
+            "country",
+            "province",
+            "city",
+            "latitude",
+            "longitude",
+            "languages",
+            "is_active",
+            "last_active_on",
+            "parent",
         ]
 
 
@@ -102,7 +136,9 @@ class OrganizationViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return selectors.organization_list(filters=selectors.filters_from_query(self.request.query_params))
+            return selectors.organization_list(
+                filters=selectors.filters_from_query(self.request.query_params)
+            )
         return selectors.organization_detail_queryset()
 
     def get_serializer_class(self):
@@ -194,7 +230,10 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class MembershipViewSet(viewsets.ModelViewSet):
-    """Who holds which role where. Everyone sees public memberships; owners see and manage all of theirs."""
+    """Who holds which role where.
+
+    Everyone sees public memberships; owners see and manage all of theirs.
+    """
 
     policy = membership_policy
     serializer_class = MembershipSerializer
@@ -213,7 +252,9 @@ class MembershipViewSet(viewsets.ModelViewSet):
         return _organization_from(request, "organization")
 
     def perform_create(self, serializer):
-        serializer.instance = services.membership_add(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.membership_add(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.membership_update(
@@ -254,12 +295,16 @@ class RelationViewSet(viewsets.ModelViewSet):
         return _organization_from(request, "source")
 
     def perform_create(self, serializer):
-        serializer.instance = services.relation_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = services.relation_create(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         relation = serializer.instance
         ends_on = serializer.validated_data.get("ends_on", relation.ends_on)
-        serializer.instance = services.relation_end(actor=self.request.user, relation=relation, ends_on=ends_on)
+        serializer.instance = services.relation_end(
+            actor=self.request.user, relation=relation, ends_on=ends_on
+        )
 
     def perform_destroy(self, instance):
         services.relation_delete(actor=self.request.user, relation=instance)
@@ -271,12 +316,13 @@ class ActivityFieldSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "names"]
 
 
-class ActivityFieldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ActivityFieldViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     queryset = ActivityField.objects.all()
     serializer_class = ActivityFieldSerializer
     lookup_field = "code"
     pagination_class = None
-
 
 
 def register(router) -> None:

@@ -1,8 +1,8 @@
 """Forms parse and present; the rules live in models.clean() and services."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -57,21 +57,50 @@ class NamesFormMixin:
 
 
 class OrganizationForm(NamesFormMixin, forms.ModelForm):
+    website = forms.URLField(
+        label=_("website"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
     latitude = LocalizedDecimalField(
-        label=_("latitude"), required=False, max_digits=9, decimal_places=6,
-        min_value=-90, max_value=90,
+        label=_("latitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
     )
     longitude = LocalizedDecimalField(
-        label=_("longitude"), required=False, max_digits=9, decimal_places=6,
-        min_value=-180, max_value=180,
+        label=_("longitude"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
     )
 
     class Meta:
         model = Organization
         fields = [
-            "kind", "name", "short_name", "description", "country", "province", "city",
-            "address", "latitude", "longitude", "languages", "fields", "website", "email",
-            "phone", "logo", "is_active", "parent",
+            "kind",
+            "name",
+            "short_name",
+            "description",
+            "country",
+            "province",
+            "city",
+            "address",
+            "latitude",
+            "longitude",
+            "languages",
+            "fields",
+            "website",
+            "email",
+            "phone",
+            "logo",
+            "is_active",
+            "parent",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -95,8 +124,12 @@ class OrganizationForm(NamesFormMixin, forms.ModelForm):
         self.fields["parent"].help_text = _("The number of the organization this one belongs to.")
         self.fields["logo"].validators.append(validate_logo)
         for field in self.fields.values():
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
-                "" if isinstance(field.widget, forms.CheckboxSelectMultiple) else "form-control"
+            css = (
+                "form-check-input"
+                if isinstance(field.widget, forms.CheckboxInput)
+                else (
+                    "" if isinstance(field.widget, forms.CheckboxSelectMultiple) else "form-control"
+                )
             )
             if isinstance(field.widget, forms.Select) and not isinstance(
                 field.widget, forms.SelectMultiple
@@ -118,14 +151,30 @@ class OrganizationForm(NamesFormMixin, forms.ModelForm):
 
 
 class RelationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("relation"), choices=OrganizationRelation._meta.get_field("kind").choices)
+    kind = forms.ChoiceField(
+        label=_("relation"), choices=OrganizationRelation._meta.get_field("kind").choices
+    )
     target = forms.IntegerField(
-        label=_("related organization (number)"), min_value=1,
+        label=_("related organization (number)"),
+        min_value=1,
         widget=forms.NumberInput(attrs={"dir": "ltr", "class": "form-control"}),
     )
-    starts_on = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    ends_on = forms.DateField(label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
-    note = forms.CharField(label=_("note"), max_length=300, required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+    starts_on = forms.DateField(
+        label=_("from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    ends_on = forms.DateField(
+        label=_("until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    note = forms.CharField(
+        label=_("note"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,11 +189,17 @@ class RelationForm(forms.Form):
 
 class MembershipForm(forms.Form):
     username = forms.CharField(
-        label=_("user name"), max_length=150,
+        label=_("user name"),
+        max_length=150,
         widget=forms.TextInput(attrs={"dir": "ltr", "class": "form-control"}),
     )
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-    position = forms.CharField(label=_("position"), max_length=200, required=False, widget=forms.TextInput(attrs={"class": "form-control"}))
+    position = forms.CharField(
+        label=_("position"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -64,11 +64,19 @@ class Organization(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
         Country, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("country")
     )
     province = models.ForeignKey(
-        Province, on_delete=models.PROTECT, related_name="organizations", null=True, blank=True,
+        Province,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        null=True,
+        blank=True,
         verbose_name=_("province"),
     )
     city = models.ForeignKey(
-        City, on_delete=models.PROTECT, related_name="organizations", null=True, blank=True,
+        City,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+        null=True,
+        blank=True,
         verbose_name=_("city"),
     )
     address = models.CharField(_("address"), max_length=500, blank=True)
@@ -76,7 +84,9 @@ class Organization(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
         Language, related_name="organizations", blank=True, verbose_name=_("languages of activity")
     )
     fields = models.ManyToManyField(
-        ActivityField, related_name="organizations", blank=True,
+        ActivityField,
+        related_name="organizations",
+        blank=True,
         verbose_name=_("fields of activity"),
     )
     website = models.URLField(_("website"), blank=True)
@@ -86,7 +96,11 @@ class Organization(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
     is_active = models.BooleanField(_("active"), default=True)
     last_active_on = models.DateField(_("last activity"), null=True, blank=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, related_name="children", null=True, blank=True,
+        "self",
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
         verbose_name=_("parent organization"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -124,21 +138,32 @@ class Organization(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
             errors["province"] = _("This province is not in the chosen country.")
         if self.city_id and self.country_id and self.city.country_id != self.country_id:
             errors["city"] = _("This city is not in the chosen country.")
-        elif self.city_id and self.province_id and self.city.province_id not in (
-            None,
-            self.province_id,
+        elif (
+            self.city_id
+            and self.province_id
+            and self.city.province_id
+            not in (
+                None,
+                self.province_id,
+            )
         ):
             errors["city"] = _("This city is not in the chosen province.")
         if self.parent_id and self.pk and self.pk in self.ancestor_ids():
-            errors["parent"] = _("An organization cannot be placed under itself or its own descendants.")
+            errors["parent"] = _(
+                "An organization cannot be placed under itself or its own descendants."
+            )
         if self.name and self.country_id and self.kind:
             duplicate = Organization.objects.filter(
-                name_key=normalize(self.name), kind=self.kind, country_id=self.country_id,
-                province_id=self.province_id, city_id=self.city_id,
+                name_key=normalize(self.name),
+                kind=self.kind,
+                country_id=self.country_id,
+                province_id=self.province_id,
+                city_id=self.city_id,
             ).exclude(pk=self.pk)
             if duplicate.exists():
                 errors["name"] = _(
-                    "An organization of this kind with this name is already registered in this place."
+                    "An organization of this kind with this name is already registered "
+                    "in this place."
                 )
         if errors:
             raise ValidationError(errors)
@@ -175,12 +200,16 @@ class OrganizationRelation(models.Model):
     """A typed, dated relation: "source <kind> target" (e.g. a hey'at is a member of a network)."""
 
     source = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="relations_out",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="relations_out",
         verbose_name=_("organization"),
     )
     kind = models.CharField(_("relation"), max_length=20, choices=RelationKind.choices)
     target = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="relations_in",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="relations_in",
         verbose_name=_("related organization"),
     )
     starts_on = models.DateField(_("from"), null=True, blank=True)
@@ -219,7 +248,9 @@ class OrganizationRelation(models.Model):
                 source_id=self.source_id, target_id=self.target_id, kind=self.kind
             ).exclude(pk=self.pk)
             if self.starts_on:
-                overlapping = overlapping.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on))
+                overlapping = overlapping.filter(
+                    Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on)
+                )
             if self.ends_on:
                 overlapping = overlapping.filter(
                     Q(starts_on__isnull=True) | Q(starts_on__lte=self.ends_on)
@@ -235,14 +266,20 @@ class Person(TranslatedNameMixin, SearchableMixin):
 
     search_fields = ("name", "names", "honorific")
     honorific = models.CharField(
-        _("honorific"), max_length=120, blank=True,
+        _("honorific"),
+        max_length=120,
+        blank=True,
         help_text=_("For example Hojjat al-Islam wal-Muslimin, Sheikh, Dr."),
     )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="person", verbose_name=_("user account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("user account"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -270,14 +307,17 @@ class Membership(models.Model):
         Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     position = models.CharField(_("position"), max_length=200, blank=True)
     positions = models.JSONField(_("position in other languages"), default=dict, blank=True)
     is_public = models.BooleanField(
-        _("shown on the organization's page"), default=True,
+        _("shown on the organization's page"),
+        default=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -63,10 +63,14 @@ class OrganizationRolePolicy(Policy):
         return parent is not None and has_role(user, getattr(parent, "pk", parent), self.add_role)
 
     def can_change(self, user, obj) -> bool:
-        return is_coordinator(user) or has_role(user, self.organization_id_of(obj), self.change_role)
+        return is_coordinator(user) or has_role(
+            user, self.organization_id_of(obj), self.change_role
+        )
 
     def can_delete(self, user, obj) -> bool:
-        return is_coordinator(user) or has_role(user, self.organization_id_of(obj), self.delete_role)
+        return is_coordinator(user) or has_role(
+            user, self.organization_id_of(obj), self.delete_role
+        )
 
 
 class OrganizationPolicy(OrganizationRolePolicy):

@@ -146,9 +146,7 @@ def directory_facets(*, country: str = "") -> dict[str, list[Option]]:
     facets = cache.get(key)
     if facets is not None:
         return facets
-    kind_counts = dict(
-        Organization.objects.values_list("kind").annotate(n=Count("id")).order_by()
-    )
+    kind_counts = dict(Organization.objects.values_list("kind").annotate(n=Count("id")).order_by())
     countries = Country.objects.annotate(n=Count("organizations")).filter(n__gt=0)
     provinces = Province.objects.annotate(n=Count("organizations")).filter(n__gt=0)
     if country:

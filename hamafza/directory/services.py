@@ -33,9 +33,24 @@ from hamafza.directory.policies import (
 
 ORGANIZATION_FIELDS = frozenset(
     {
-        "kind", "name", "names", "short_name", "description", "country", "province", "city",
-        "address", "latitude", "longitude", "website", "email", "phone", "logo", "is_active",
-        "last_active_on", "parent",
+        "kind",
+        "name",
+        "names",
+        "short_name",
+        "description",
+        "country",
+        "province",
+        "city",
+        "address",
+        "latitude",
+        "longitude",
+        "website",
+        "email",
+        "phone",
+        "logo",
+        "is_active",
+        "last_active_on",
+        "parent",
     }
 )
 FACETS_CACHE_VERSION_KEY = "directory:facets:version"
@@ -106,11 +121,11 @@ def organization_update(
     needs the right to add under that parent."""
     organization_policy.check(actor, "change", organization)
     new_parent = values.get("parent", organization.parent)
-    if "parent" in values and new_parent != organization.parent and new_parent is not None:
-        if not (is_coordinator(actor) or organization_policy.can_change(actor, new_parent)):
-            raise ValidationError(
-                {"parent": _("You may only place it under an organization you manage.")}
-            )
+    moving = "parent" in values and new_parent not in (organization.parent, None)
+    if moving and not (is_coordinator(actor) or organization_policy.can_change(actor, new_parent)):
+        raise ValidationError(
+            {"parent": _("You may only place it under an organization you manage.")}
+        )
     with transaction.atomic():
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
         _lock_parent_chain(new_parent)
@@ -231,8 +246,12 @@ def membership_add(
 ) -> Membership:
     membership_policy.check(actor, "add", organization)
     membership = Membership(
-        organization=organization, person=person, role=role, position=position,
-        positions=positions or {}, is_public=is_public,
+        organization=organization,
+        person=person,
+        role=role,
+        position=position,
+        positions=positions or {},
+        is_public=is_public,
     )
     with transaction.atomic():
         membership.full_clean()
@@ -278,7 +297,9 @@ def membership_update(
         was_owner = locked.role == Role.OWNER
         changed = []
         for field, value in (
-            ("role", role), ("position", position), ("positions", positions),
+            ("role", role),
+            ("position", position),
+            ("positions", positions),
             ("is_public", is_public),
         ):
             if value is not None:
@@ -300,7 +321,10 @@ def membership_remove(*, actor, membership: Membership) -> None:
     membership_policy.check(actor, "delete", membership)
     with transaction.atomic():
         Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
-        if membership.role == Role.OWNER and _owners_left(membership.organization_id, membership.pk) == 0:
+        if (
+            membership.role == Role.OWNER
+            and _owners_left(membership.organization_id, membership.pk) == 0
+        ):
             raise ValidationError(_("An organization must keep at least one owner."))
         membership.delete()
     roles_forget(getattr(membership.person, "user", None))

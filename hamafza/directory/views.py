@@ -93,7 +93,10 @@ def organization_create(request):
     if parent_id and str(parent_id).isdigit():
         parent = Organization.objects.filter(pk=parent_id).first()
     organization_policy.check(request.user, "add", parent)
-    initial = {"parent": parent.pk if parent else None, "country": parent.country_id if parent else None}
+    initial = {
+        "parent": parent.pk if parent else None,
+        "country": parent.country_id if parent else None,
+    }
     form = OrganizationForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,9 +135,7 @@ def organization_relations(request, pk: int):
     form = RelationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.relation_create(
-                actor=request.user, source=organization, **form.cleaned_data
-            )
+            services.relation_create(actor=request.user, source=organization, **form.cleaned_data)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:

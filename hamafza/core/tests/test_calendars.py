@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import timezone, translation
 from hijridate import Hijri
 
@@ -35,6 +36,7 @@ from hamafza.core.services import hijri_month_start_correct
 AZAR_14_1404 = datetime.date(2025, 12, 5)
 NOWRUZ_1404 = datetime.date(2025, 3, 21)
 MUHARRAM_1_1447 = datetime.date(2025, 6, 26)
+DAY_MISSING = re.escape("This day does not exist in that month.")
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +45,13 @@ def fresh_tables():
     hijri_table_invalidate()
     yield
     hijri_table_invalidate()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in English; tests about other languages switch themselves."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -87,7 +96,7 @@ def test_solar_conversions_both_ways(gregorian, solar):
 
 @pytest.mark.parametrize(("year", "month", "day"), [(1404, 12, 30), (1404, 7, 31), (1404, 1, 0)])
 def test_solar_day_that_does_not_exist_is_refused(year, month, day):
-    with pytest.raises(ValidationError, match="This day does not exist in that month."):
+    with pytest.raises(ValidationError, match=DAY_MISSING):
         solar_to_gregorian(year, month, day)
 
 
@@ -150,7 +159,7 @@ def test_day_30_of_a_29_day_month_is_refused():
     assert lunar_month_length(1447, 2, "IR") == 29
     assert lunar_to_gregorian(1447, 2, 29, "IR") == datetime.date(2025, 8, 23)
     # when asking for its 30th day, then it is refused
-    with pytest.raises(ValidationError, match="This day does not exist in that month."):
+    with pytest.raises(ValidationError, match=DAY_MISSING):
         lunar_to_gregorian(1447, 2, 30, "IR")
     with pytest.raises(ValidationError):
         lunar_to_gregorian(1447, 2, 0, "IR")
@@ -401,7 +410,9 @@ def test_date_parse_solar_any_digits_and_separators(text):
     assert date_parse(text, calendar="solar") == AZAR_14_1404
 
 
-@pytest.mark.parametrize("text", ["2025-12-05", "2025/12/5", "5/12/2025", "٥-١٢-٢٠٢٥", "۲۰۲۵.۱۲.۰۵"])
+@pytest.mark.parametrize(
+    "text", ["2025-12-05", "2025/12/5", "5/12/2025", "٥-١٢-٢٠٢٥", "۲۰۲۵.۱۲.۰۵"]
+)
 def test_date_parse_gregorian(text):
     assert date_parse(text, calendar="gregorian") == AZAR_14_1404
 
@@ -412,7 +423,9 @@ def test_date_parse_lunar(text):
     assert date_parse(text, calendar="lunar", region="UQ") == AZAR_14_1404
 
 
-@pytest.mark.parametrize("text", ["", "   ", "1404/09", "abc", "1404/9/14/1", "۱۴۰۴/آذر/۱۴", "12345/1/1"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "1404/09", "abc", "1404/9/14/1", "۱۴۰۴/آذر/۱۴", "12345/1/1"]
+)
 def test_date_parse_refuses_what_is_not_a_date(text):
     with pytest.raises(ValidationError, match=re.escape("Enter a date as year/month/day.")):
         date_parse(text, calendar="solar")
@@ -423,18 +436,18 @@ def test_date_parse_refuses_what_is_not_a_date(text):
     [("1404/12/30", "solar"), ("2025/02/29", "gregorian"), ("1404/07/31", "solar")],
 )
 def test_date_parse_refuses_days_that_do_not_exist(text, calendar):
-    with pytest.raises(ValidationError, match="This day does not exist in that month."):
+    with pytest.raises(ValidationError, match=DAY_MISSING):
         date_parse(text, calendar=calendar)
 
 
 @pytest.mark.django_db
 def test_date_parse_refuses_day_30_of_a_29_day_lunar_month():
-    with pytest.raises(ValidationError, match="This day does not exist in that month."):
+    with pytest.raises(ValidationError, match=DAY_MISSING):
         date_parse("1447/02/30", calendar="lunar", region="IR")
 
 
 def test_date_parse_refuses_month_13():
-    with pytest.raises(ValidationError, match="Enter a month from 1 to 12."):
+    with pytest.raises(ValidationError, match=re.escape("Enter a month from 1 to 12.")):
         date_parse("1404/13/01", calendar="solar")
 
 
@@ -454,8 +467,7 @@ def render(source: str, *, calendar: str, region: str = "UQ", language: str, **c
 def test_show_date_in_the_visitors_calendar_with_the_others_in_the_title():
     html = render("{% show_date value %}", calendar="solar", language="fa", value=AZAR_14_1404)
     assert html == (
-        '<time datetime="2025-12-05" title="۱۴ جمادی‌الثانی ۱۴۴۷ · ۵ دسامبر ۲۰۲۵">'
-        "۱۴ آذر ۱۴۰۴</time>"
+        '<time datetime="2025-12-05" title="۱۴ جمادی‌الثانی ۱۴۴۷ · ۵ دسامبر ۲۰۲۵">۱۴ آذر ۱۴۰۴</time>'
     )
 
 
@@ -515,3 +527,60 @@ def test_local_digits(language, expected):
 def test_local_digits_keeps_escaping():
     html = render("{{ n|local_digits }}", calendar="solar", language="fa", n="<b>1</b>")
     assert html == "&lt;b&gt;۱&lt;/b&gt;"
+
+
+# --- admin ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_coordinator(db):
+    return get_user_model().objects.create_user(
+        username="office", password="x", is_coordinator=True, is_staff=True
+    )
+
+
+@pytest.mark.django_db
+def test_admin_correction_goes_through_the_service(
+    client, staff_coordinator, django_capture_on_commit_callbacks
+):
+    # given a coordinator in the admin and a month Iran observed a day later
+    client.force_login(staff_coordinator)
+    month = month_start_shiftable_later(1447, "IR")
+    row = HijriMonthStart.objects.get(region="IR", year=1447, month=month)
+    observed = row.starts_on + datetime.timedelta(days=1)
+    url = reverse("admin:core_hijrimonthstart_change", args=[row.pk])
+    # when saving the new start
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"starts_on": observed.isoformat(), "note": "Qom"})
+    # then it is saved as a correction and conversions follow at once
+    assert response.status_code == 302, response.content.decode()[:2000]
+    row.refresh_from_db()
+    assert (row.starts_on, row.corrected, row.note) == (observed, True, "Qom")
+    assert gregorian_to_lunar(observed, "IR") == HijriDate(1447, month, 1)
+
+
+@pytest.mark.django_db
+def test_admin_shows_an_illegal_correction_as_a_form_error(client, staff_coordinator):
+    client.force_login(staff_coordinator)
+    month = month_start_shiftable_later(1447, "IR")
+    row = HijriMonthStart.objects.get(region="IR", year=1447, month=month)
+    url = reverse("admin:core_hijrimonthstart_change", args=[row.pk])
+    moved = row.starts_on + datetime.timedelta(days=2)
+    with translation.override("en"):
+        response = client.post(url, {"starts_on": moved.isoformat(), "note": ""})
+    assert response.status_code == 200
+    assert "a lunar month lasts 29 or 30 days" in response.content.decode()
+    row.refresh_from_db()
+    assert not row.corrected
+
+
+@pytest.mark.django_db
+def test_admin_is_closed_to_staff_who_are_not_coordinators(client):
+    clerk = get_user_model().objects.create_user(username="clerk", password="x", is_staff=True)
+    client.force_login(clerk)
+    row = HijriMonthStart.objects.get(region="IR", year=1447, month=3)
+    url = reverse("admin:core_hijrimonthstart_change", args=[row.pk])
+    response = client.post(url, {"starts_on": "2025-08-25", "note": ""})
+    assert response.status_code == 403
+    row.refresh_from_db()
+    assert not row.corrected

@@ -28,9 +28,7 @@ FORBIDDEN = re.compile(
 )
 
 persian_words = st.text(alphabet=PERSIAN_LETTERS, min_size=1, max_size=12)
-any_text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40
-)
+any_text = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
 arabic_script_text = st.text(
     alphabet=st.characters(min_codepoint=0x0600, max_codepoint=0x06FF)
     | st.sampled_from(" \u200c\u200d\u0640ABCabc123"),

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--orgs", type=int, default=0,
+            "--orgs",
+            type=int,
+            default=0,
             help="Also generate this many synthetic organizations (scale tests).",
         )
         parser.add_argument("--quiet-logins", action="store_true", help="Do not print logins.")
@@ -24,7 +26,10 @@ class Command(BaseCommand):
         logins: list[tuple[str, str, str]] = []
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
-            if not config.name.startswith("hamafza.") or importlib.util.find_spec(module_name) is None:
+            if (
+                not config.name.startswith("hamafza.")
+                or importlib.util.find_spec(module_name) is None
+            ):
                 continue
             module = importlib.import_module(module_name)
             logins.extend(module.load(self.stdout) or [])
@@ -33,6 +38,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"Generated {made} synthetic organizations.")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if logins and not quiet_logins:
-            self.stdout.write("\nDemo logins (password for all: %s)" % logins[0][1])
+            self.stdout.write(f"\nDemo logins (password for all: {logins[0][1]})")
             for username, _password, description in logins:
                 self.stdout.write(f"  {username:<12} {description}")

@@ -1,0 +1,40 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+from django.core.cache import cache
+
+TRANSACTIONAL = {"transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Shipped reference data (places, fields, Hijri month starts) in every database test.
+
+    Migrations load it, but a transactional test (live server, browser)
+    empties the tables when it ends; reload it then, cheaply, when missing.
+    """
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if not (names & (TRANSACTIONAL | {"db"}) or marker):
+        return
+    transactional = bool(names & TRANSACTIONAL or (marker and marker.kwargs.get("transaction")))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from hamafza.core.calendars import hijri_month_starts_seed
+    from hamafza.core.models import HijriMonthStart
+    from hamafza.core.places import places_load, places_loaded
+    from hamafza.directory.models import ActivityField
+    from hamafza.directory.reference import activity_fields_load
+
+    if not places_loaded():
+        places_load()
+    if not ActivityField.objects.exists():
+        activity_fields_load()
+    if not HijriMonthStart.objects.exists():
+        hijri_month_starts_seed()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,232 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from hamafza.core.models import Country, Language, Province
+from hamafza.directory.models import Organization, OrganizationKind, Role
+from hamafza.directory.tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    PersonFactory,
+    user_with_role,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def names_in(response) -> list[str]:
+    return [o.name for o in response.context["page"].object_list]
+
+
+class TestDirectoryList:
+    def test_search_finds_variant_spellings(self, client):
+        OrganizationFactory(name="هیئت انصار الحسین", names={"en": "Ansar al-Husayn"})
+        OrganizationFactory(name="مسجد جامع")
+        for query in ["هيئت", "انصار الحسين", "ansar", "ANSAR AL-HUSAYN", "هیئت‌ انصار"]:
+            response = client.get(reverse("directory:list"), {"q": query})
+            assert names_in(response) == ["هیئت انصار الحسین"], query
+
+    def test_filters_narrow_the_list(self, client):
+        qom = Province.objects.get(code="IR-25")
+        urdu = Language.objects.get(code="ur")
+        a = OrganizationFactory(name="الف", province=qom, kind=OrganizationKind.MOSQUE)
+        a.languages.add(urdu)
+        OrganizationFactory(name="ب", is_active=False)
+        OrganizationFactory(name="ج", country=Country.objects.get(code="IQ"))
+        url = reverse("directory:list")
+        assert names_in(client.get(url, {"province": "IR-25"})) == ["الف"]
+        assert names_in(client.get(url, {"language": "ur"})) == ["الف"]
+        assert names_in(client.get(url, {"kind": "mosque"})) == ["الف"]
+        assert names_in(client.get(url, {"active": "0"})) == ["ب"]
+        assert names_in(client.get(url, {"country": "iq"})) == ["ج"]
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"page": "9999"},
+            {"page": "-1"},
+            {"page": "abc"},
+            {"kind": "<script>"},
+            {"country": "ZZZZ"},
+            {"active": "maybe"},
+            {"parent": "99999999999999999999999"},
+            {"q": "\"'%_\\"},
+            {"q": "a" * 5000},
+            {"q": "\x00"},
+            {"province": "' OR 1=1 --"},
+        ],
+    )
+    def test_malformed_input_never_fails(self, client, params):
+        OrganizationFactory()
+        response = client.get(reverse("directory:list"), params)
+        assert response.status_code == 200
+
+    def test_htmx_request_gets_only_the_results(self, client):
+        OrganizationFactory(name="هیئت")
+        response = client.get(reverse("directory:list"), HTTP_HX_REQUEST="true")
+        assert b"<html" not in response.content
+        assert "هیئت".encode() in response.content
+
+    @pytest.mark.parametrize("language, direction", [("fa", "rtl"), ("ar", "rtl"), ("en", "ltr")])
+    def test_language_and_direction(self, client, language, direction):
+        response = client.get(reverse("directory:list"), HTTP_ACCEPT_LANGUAGE=language)
+        assert f'lang="{language}" dir="{direction}"'.encode() in response.content
+
+    def test_language_choice_is_remembered(self, client):
+        client.post(reverse("set_language"), {"language": "ar", "next": "/directory/"})
+        response = client.get(reverse("directory:list"), HTTP_ACCEPT_LANGUAGE="en")
+        assert b'lang="ar" dir="rtl"' in response.content
+
+
+def _queries(client, url, params=None) -> int:
+    """Queries of one request with a cold cache (the facet cache would hide growth)."""
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params or {}).status_code == 200
+    return len(captured)
+
+
+class TestQueryCounts:
+    def test_directory_page_does_not_grow_with_organizations(self, client):
+        urdu = Language.objects.get(code="ur")
+        for _ in range(3):
+            OrganizationFactory().languages.add(urdu)
+        small = _queries(client, reverse("directory:list"))
+        for _ in range(30):
+            OrganizationFactory().languages.add(urdu)
+        assert _queries(client, reverse("directory:list")) == small
+        assert _queries(client, reverse("directory:list"), {"q": "هیئت"}) <= small
+
+    def test_organization_page_does_not_grow_with_relations_or_members(self, client):
+        organization = OrganizationFactory()
+        OrganizationFactory(parent=organization)
+        MembershipFactory(organization=organization)
+        url = reverse("directory:detail", args=[organization.pk])
+        small = _queries(client, url)
+        for _ in range(10):
+            OrganizationFactory(parent=organization)
+            MembershipFactory(organization=organization, person=PersonFactory())
+        assert _queries(client, url) == small
+
+    def test_api_list_does_not_grow(self, client):
+        for _ in range(3):
+            OrganizationFactory()
+        small = _queries(client, "/api/organizations/")
+        for _ in range(30):
+            OrganizationFactory()
+        assert _queries(client, "/api/organizations/") == small
+
+
+class TestOrganizationPages:
+    def test_detail_shows_names_relations_and_people(self, client):
+        organization = OrganizationFactory(names={"fa": "نام فارسی", "en": "English name"})
+        child = OrganizationFactory(parent=organization, name="زیرمجموعه")
+        MembershipFactory(
+            organization=organization, person=PersonFactory(name="حسن"), position="دبیر"
+        )
+        response = client.get(
+            reverse("directory:detail", args=[organization.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+        content = response.content.decode()
+        assert "English name" in content
+        assert child.name in content
+        assert "حسن" in content
+
+    def test_missing_organization_is_404(self, client):
+        assert client.get(reverse("directory:detail", args=[99999])).status_code == 404
+
+    def test_edit_form_errors_are_translated_and_nothing_changes(self, client):
+        organization = OrganizationFactory(name="اصل")
+        editor = user_with_role(organization, Role.EDITOR)
+        client.force_login(editor)
+        response = client.post(
+            reverse("directory:edit", args=[organization.pk]),
+            {
+                "kind": "nonsense",
+                "name": "",
+                "country": "",
+                "latitude": "۹۱",
+                "website": "not a url",
+            },
+            HTTP_ACCEPT_LANGUAGE="fa",
+        )
+        assert response.status_code == 200
+        form = response.context["form"]
+        assert {"kind", "name", "country", "latitude", "website"} <= set(form.errors)
+        assert "این مقدار لازم است" in str(form.errors["name"])
+        organization.refresh_from_db()
+        assert organization.name == "اصل"
+
+    def test_persian_digits_in_coordinates_are_accepted(self, client):
+        organization = OrganizationFactory()
+        client.force_login(user_with_role(organization, Role.EDITOR))
+        response = client.post(
+            reverse("directory:edit", args=[organization.pk]),
+            {
+                "kind": "heyat",
+                "name": organization.name,
+                "country": organization.country_id,
+                "latitude": "۳۴٫۶۴",
+                "longitude": "۵۰٫۸۸",
+            },
+        )
+        assert response.status_code == 302
+        organization.refresh_from_db()
+        assert str(organization.latitude) == "34.640000"
+
+    def test_cycle_through_the_form_is_a_field_error(self, client, django_user_model):
+        parent = OrganizationFactory()
+        child = OrganizationFactory(parent=parent)
+        coordinator = django_user_model.objects.create_user("c", is_coordinator=True)
+        client.force_login(coordinator)
+        response = client.post(
+            reverse("directory:edit", args=[parent.pk]),
+            {
+                "kind": "heyat",
+                "name": parent.name,
+                "country": parent.country_id,
+                "parent": child.pk,
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 200
+        assert "under itself" in str(response.context["form"].errors["parent"])
+        parent.refresh_from_db()
+        assert parent.parent is None
+
+    def test_duplicate_registration_is_refused_in_arabic(self, client, django_user_model):
+        OrganizationFactory(name="هیئت الزهراء")
+        coordinator = django_user_model.objects.create_user("c", is_coordinator=True)
+        client.force_login(coordinator)
+        before = Organization.objects.count()
+        response = client.post(
+            reverse("directory:create"),
+            {"kind": "heyat", "name": "هيئت الزهرا", "country": Country.objects.get(code="IR").pk},
+            HTTP_ACCEPT_LANGUAGE="ar",
+        )
+        # Arabic yeh and a dropped hamza: the same name spelt another way
+        assert response.status_code == 200
+        assert response.context["form"].errors["name"]
+        assert Organization.objects.count() == before
+
+    def test_logo_must_be_an_image_of_bounded_size(self, client, settings):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        organization = OrganizationFactory()
+        client.force_login(user_with_role(organization, Role.EDITOR))
+        fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png")
+        response = client.post(
+            reverse("directory:edit", args=[organization.pk]),
+            {
+                "kind": "heyat",
+                "name": organization.name,
+                "country": organization.country_id,
+                "logo": fake,
+            },
+        )
+        assert response.status_code == 200
+        assert "logo" in response.context["form"].errors
+        organization.refresh_from_db()
+        assert not organization.logo
