@@ -79,9 +79,11 @@ ORGANIZATIONS: list[Org] = [
         languages=("fa", "ar", "en"),
         fields=("broadcasting", "arbaeen", "quran", "religious-knowledge", "seminary-lessons"),
         short="هیئت آنلاین",
-        description="A platform that gives over 2,300 hey'ats and 28 million users a free "
-        "broadcast portal inside and outside the country, free traffic at home, information dissemination "
-        "and an archive of their content.",
+        description=(
+            "A platform that gives over 2,300 hey'ats and 28 million users a free broadcast "
+            "portal inside and outside the country, free traffic at home, information "
+            "dissemination and an archive of their content."
+        ),
     ),
     Org(
         "arbaeen-committee",

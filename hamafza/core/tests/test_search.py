@@ -1,0 +1,93 @@
+"""The one search interface, on the database the suite runs on (SQLite or PostgreSQL)."""
+
+import pytest
+from django.db import connection
+
+from hamafza.core.search import search_filter, search_key_compute, search_terms
+from hamafza.directory.models import Organization
+from hamafza.directory.tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query: str) -> list[str]:
+    return sorted(search_filter(Organization.objects.all(), query).values_list("name", flat=True))
+
+
+@pytest.fixture
+def names():
+    for name, others in [
+        ("العتبة الكاظمية المقدسة", {"fa": "آستان مقدس کاظمین", "en": "Holy Shrine of Kadhimiya"}),
+        ("هیئت محبان امام رضا (ع)", {"en": "Lovers of Imam Reza"}),
+        ("مؤسسه هیئت آنلاین", {"en": "Hey'at Online Institute"}),
+        ("مسجد جامع", {}),
+        ("Zainabiya Centre", {}),
+    ]:
+        OrganizationFactory(name=name, names=others)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("الکاظمیه", ["العتبة الكاظمية المقدسة"]),  # Persian kaf/yeh, heh for teh marbuta
+        ("كاظمين", ["العتبة الكاظمية المقدسة"]),  # the Persian name, typed with Arabic letters
+        ("kadhimiya", ["العتبة الكاظمية المقدسة"]),
+        ("هيئت", ["مؤسسه هیئت آنلاین", "هیئت محبان امام رضا (ع)"]),
+        ("موسسه", ["مؤسسه هیئت آنلاین"]),  # hamza carrier left out
+        ("heyat online", ["مؤسسه هیئت آنلاین"]),
+        ("امام رضا", ["هیئت محبان امام رضا (ع)"]),  # two words, both must match
+        ("رضا امام", ["هیئت محبان امام رضا (ع)"]),  # in any order
+        ("مُحِبّان", ["هیئت محبان امام رضا (ع)"]),  # with diacritics
+        ("ZAINAB", ["Zainabiya Centre"]),
+        ("جا", ["مسجد جامع"]),  # shorter than a trigram: still found
+        ("۱۲۳ ناموجود", []),
+        ('"; DROP TABLE x; --', []),
+        ("AND OR NOT NEAR", []),  # FTS5 operators are only text
+    ],
+)
+def test_search(names, query, expected):
+    assert found(query) == expected
+
+
+def test_query_without_words_returns_everything(names):
+    assert len(found("   ")) == 5
+    assert len(found("*")) == 5
+
+
+def test_index_follows_updates_and_deletes(names):
+    organization = Organization.objects.get(name="مسجد جامع")
+    organization.name = "مسجد اعظم"
+    organization.save()
+    assert found("جامع") == []
+    assert found("اعظم") == ["مسجد اعظم"]
+    organization.delete()
+    assert found("اعظم") == []
+
+
+def test_search_composes_with_other_filters(names):
+    queryset = Organization.objects.filter(kind="mosque")
+    assert list(search_filter(queryset, "هیئت")) == []
+
+
+def test_terms_are_normalized_deduplicated_and_bounded():
+    assert search_terms("هيئت  هیئت") == ["هییت"]
+    assert len(search_terms(" ".join(f"w{i}" for i in range(50)))) == 8
+
+
+def test_key_does_not_depend_on_json_key_order():
+    assert search_key_compute([{"fa": "الف", "en": "b"}]) == search_key_compute(
+        [{"en": "b", "fa": "الف"}]
+    )
+
+
+def test_the_index_exists_on_this_database():
+    table = Organization._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [f"{table}_search_trgm"]
+            )
+            assert "gin_trgm_ops" in cursor.fetchone()[0]
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [f"{table}_search"])
+            assert "trigram" in cursor.fetchone()[0]
