@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hamafza.core.forms import MultiCalendarDateField
 from hamafza.core.models import City, Country, Language, Province
 from hamafza.core.text import digits_to_ascii
 from hamafza.directory.models import ActivityField, Organization, OrganizationRelation, Role
@@ -56,7 +57,18 @@ class NamesFormMixin:
         return names
 
 
-class OrganizationForm(NamesFormMixin, forms.ModelForm):
+class CalendarAwareMixin:
+    """Date fields follow the visitor's calendar and lunar region (set by the middleware)."""
+
+    def calendars_follow(self, request) -> None:
+        for field in self.fields.values():
+            if isinstance(field, MultiCalendarDateField):
+                field.calendar = getattr(request, "calendar", None)
+                field.region = getattr(request, "lunar_region", None)
+
+
+class OrganizationForm(CalendarAwareMixin, NamesFormMixin, forms.ModelForm):
+    last_active_on = MultiCalendarDateField(label=_("last activity"), required=False)
     website = forms.URLField(
         label=_("website"),
         required=False,
@@ -100,6 +112,7 @@ class OrganizationForm(NamesFormMixin, forms.ModelForm):
             "phone",
             "logo",
             "is_active",
+            "last_active_on",
             "parent",
         ]
         widgets = {
@@ -150,7 +163,7 @@ class OrganizationForm(NamesFormMixin, forms.ModelForm):
         return data
 
 
-class RelationForm(forms.Form):
+class RelationForm(CalendarAwareMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("relation"), choices=OrganizationRelation._meta.get_field("kind").choices
     )
@@ -159,16 +172,8 @@ class RelationForm(forms.Form):
         min_value=1,
         widget=forms.NumberInput(attrs={"dir": "ltr", "class": "form-control"}),
     )
-    starts_on = forms.DateField(
-        label=_("from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-    )
-    ends_on = forms.DateField(
-        label=_("until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
-    )
+    starts_on = MultiCalendarDateField(label=_("from"), required=False)
+    ends_on = MultiCalendarDateField(label=_("until"), required=False)
     note = forms.CharField(
         label=_("note"),
         max_length=300,

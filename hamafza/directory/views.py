@@ -98,6 +98,7 @@ def organization_create(request):
         "country": parent.country_id if parent else None,
     }
     form = OrganizationForm(request.POST or None, request.FILES or None, initial=initial)
+    form.calendars_follow(request)
     if request.method == "POST" and form.is_valid():
         try:
             organization = _save_organization(request, form)
@@ -115,6 +116,7 @@ def organization_edit(request, pk: int):
     organization = get_object_or_404(Organization, pk=pk)
     organization_policy.check(request.user, "change", organization)
     form = OrganizationForm(request.POST or None, request.FILES or None, instance=organization)
+    form.calendars_follow(request)
     if request.method == "POST" and form.is_valid():
         try:
             organization = _save_organization(request, form, Organization.objects.get(pk=pk))
@@ -133,6 +135,7 @@ def organization_relations(request, pk: int):
     if not relation_policy.can_add(request.user, organization):
         raise PermissionDenied
     form = RelationForm(request.POST or None)
+    form.calendars_follow(request)
     if request.method == "POST" and form.is_valid():
         try:
             services.relation_create(actor=request.user, source=organization, **form.cleaned_data)

@@ -230,3 +230,48 @@ class TestOrganizationPages:
         assert "logo" in response.context["form"].errors
         organization.refresh_from_db()
         assert not organization.logo
+
+
+class TestDatesInAnyCalendar:
+    @pytest.mark.parametrize(
+        "typed, calendar",
+        [("۱۴۰۴/۰۹/۱۴", "solar"), ("١٤٤٧/٠٦/١٤", "lunar"), ("2025-12-05", "gregorian")],
+    )
+    def test_relation_dates_typed_in_each_calendar(self, client, typed, calendar):
+        import datetime as dt
+
+        from hamafza.directory.models import OrganizationRelation
+
+        source, target = OrganizationFactory(), OrganizationFactory()
+        client.force_login(user_with_role(source, Role.EDITOR))
+        response = client.post(
+            reverse("directory:relations", args=[source.pk]),
+            {
+                "kind": "supports",
+                "target": target.pk,
+                "starts_on": typed,
+                "starts_on_calendar": calendar,
+            },
+        )
+        assert response.status_code == 302, response.context["form"].errors
+        relation = OrganizationRelation.objects.get()
+        assert relation.starts_on == dt.date(2025, 12, 5)
+
+    def test_impossible_date_is_a_translated_field_error(self, client):
+        from hamafza.directory.models import OrganizationRelation
+
+        source, target = OrganizationFactory(), OrganizationFactory()
+        client.force_login(user_with_role(source, Role.EDITOR))
+        response = client.post(
+            reverse("directory:relations", args=[source.pk]),
+            {
+                "kind": "supports",
+                "target": target.pk,
+                "starts_on": "1404/12/31",
+                "starts_on_calendar": "solar",
+            },
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 200
+        assert "starts_on" in response.context["form"].errors
+        assert not OrganizationRelation.objects.exists()
