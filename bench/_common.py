@@ -243,7 +243,7 @@ def gunicorn(
 ) -> Iterator[str]:
     """Serve the project with gunicorn (sync workers); yield its base URL."""
     port = port or free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="gunicorn-", dir=_tmp_root()))
+    workdir = Path(tempfile.mkdtemp(prefix="gunicorn-", dir=tmp_root()))
     logfile = workdir / "gunicorn.log"
     env = django_env(database_url, **(extra_env or {}))
     cmd = [
@@ -327,7 +327,7 @@ def nginx(root: Path, *, port: int | None = None) -> Iterator[str]:
     if not shutil.which("nginx"):
         raise BenchError("nginx not found: apt-get install -y nginx")
     port = port or free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="nginx-", dir=_tmp_root()))
+    workdir = Path(tempfile.mkdtemp(prefix="nginx-", dir=tmp_root()))
     (workdir / "tmp").mkdir()
     _world_readable(workdir)
     _world_readable(root)
@@ -356,7 +356,7 @@ def nginx(root: Path, *, port: int | None = None) -> Iterator[str]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _tmp_root() -> Path:
+def tmp_root() -> Path:
     path = BENCH_VAR / "tmp"
     path.mkdir(parents=True, exist_ok=True)
     return path

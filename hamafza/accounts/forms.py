@@ -1,6 +1,7 @@
 import zoneinfo
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.accounts.models import User
@@ -46,3 +47,10 @@ class PreferencesForm(forms.ModelForm):
             ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"class": "form-control", "dir": "ltr"})
+        self.fields["password"].widget.attrs.update({"class": "form-control", "dir": "ltr"})
