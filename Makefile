@@ -10,7 +10,8 @@ BIN := .venv/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 # Directories no makemessages/compilemessages run should walk into.
-I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=scripts \
+	--ignore=bench --ignore='*/tests/*'
 LANGS := fa ar en
 
 # `make run` settings; override on the command line: `make run PORT=8080`.

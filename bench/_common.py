@@ -634,13 +634,58 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> 
 
 
 def machine_summary() -> str:
+    """CPUs, Python, load average and a speed yardstick, to compare runs across machines."""
     cpu = "?"
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {sys.version.split()[0]}"
+    loops = []
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        loops.append((time.perf_counter() - start) * 10)  # scaled to ten million iterations
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), Python {sys.version.split()[0]}; a 10M-iteration "
+        f"Python loop takes {min(loops):.1f}–{max(loops):.1f} s; load average {load}"
+    )
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies of every CPU since boot, from /proc/stat."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def cpu_busy(seconds: float = 1.0) -> float:
+    """The share (0–1) of all CPUs busy over the next ``seconds``."""
+    busy0, total0 = _cpu_times()
+    time.sleep(seconds)
+    busy1, total1 = _cpu_times()
+    return (busy1 - busy0) / max(total1 - total0, 1)
+
+
+def wait_for_quiet(*, threshold: float = 0.15, quiet_for: int = 3, timeout: float = 120) -> float:
+    """Wait until the machine is idle (other work would distort the numbers), at most ``timeout``.
+
+    Returns the busy share of the last second sampled; logs a warning and
+    returns when the machine stays busy, so a shared machine still gets a run.
+    """
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    busy = cpu_busy()
+    while time.monotonic() < deadline:
+        quiet = quiet + 1 if busy <= threshold else 0
+        if quiet >= quiet_for:
+            return busy
+        busy = cpu_busy()
+    log(f"warning: the machine is still {busy:.0%} busy with other work; measuring anyway")
+    return busy
 
 
 def write_results(name: str, text: str) -> Path:

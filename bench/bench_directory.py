@@ -71,6 +71,7 @@ def main() -> int:
     warmup = 1.0 if args.quick else 3.0
     worker_counts = [int(n) for n in args.workers.split(",") if n.strip()]
 
+    machine = machine_summary()
     timings: dict[str, float] = {}
     started = time.perf_counter()
     name = "directory.sqlite3" if orgs == DEFAULT_ORGS else f"directory-{orgs}.sqlite3"
@@ -141,7 +142,7 @@ def main() -> int:
     lines = [
         f"# Directory throughput — {total_orgs:,} organizations (SQLite)",
         "",
-        f"{time.strftime('%Y-%m-%d %H:%M')}; {machine_summary()}; "
+        f"{time.strftime('%Y-%m-%d %H:%M')}; {machine}; "
         f"wrk -t2 -c16 -d{duration:g}s --latency, Accept-Language: fa, after a "
         f"{warmup:g} s warm-up; gunicorn sync workers, DEBUG off; nginx 2 workers, "
         "same bytes from files. `serial ms`: median of 20 one-at-a-time requests.",

@@ -29,7 +29,7 @@ class PreferencesForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label=_("time zone"),
         required=False,
-        choices=[("", _("Follow the site"))]
+        choices=[("", _("The site's default"))]
         + [(zone, zone) for zone in COMMON_ZONES]
         + [(zone, zone) for zone in sorted(zoneinfo.available_timezones() - set(COMMON_ZONES))],
     )

@@ -26,7 +26,7 @@ class User(AbstractUser):
         max_length=2,
         choices=LunarRegion.choices,
         blank=True,
-        help_text=_("Whose observed month starts to use for lunar Hijri dates."),
+        help_text=_("The region whose observed month starts are used for lunar Hijri dates."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
 

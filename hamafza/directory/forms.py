@@ -4,11 +4,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.core.forms import MultiCalendarDateField
 from hamafza.core.models import City, Country, Language, Province
-from hamafza.core.text import digits_to_ascii
+from hamafza.core.text import digits_localize, digits_to_ascii
 from hamafza.directory.models import ActivityField, Organization, OrganizationRelation, Role
 
 LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
@@ -17,8 +18,12 @@ LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
 def validate_logo(upload) -> None:
     if upload.size > settings.HAMAFZA_LOGO_MAX_BYTES:
         raise ValidationError(
-            _("The logo is too large: at most %(limit)d KB."),
-            params={"limit": settings.HAMAFZA_LOGO_MAX_BYTES // 1024},
+            _("The logo is too large: at most %(limit)s KB."),
+            params={
+                "limit": digits_localize(
+                    str(settings.HAMAFZA_LOGO_MAX_BYTES // 1024), get_language()
+                )
+            },
         )
     content_type = getattr(upload, "content_type", None)
     image = getattr(upload, "image", None)
@@ -68,7 +73,7 @@ class CalendarAwareMixin:
 
 
 class OrganizationForm(CalendarAwareMixin, NamesFormMixin, forms.ModelForm):
-    last_active_on = MultiCalendarDateField(label=_("last activity"), required=False)
+    last_active_on = MultiCalendarDateField(label=_("Date of last activity"), required=False)
     website = forms.URLField(
         label=_("website"),
         required=False,
@@ -172,8 +177,8 @@ class RelationForm(CalendarAwareMixin, forms.Form):
         min_value=1,
         widget=forms.NumberInput(attrs={"dir": "ltr", "class": "form-control"}),
     )
-    starts_on = MultiCalendarDateField(label=_("from"), required=False)
-    ends_on = MultiCalendarDateField(label=_("until"), required=False)
+    starts_on = MultiCalendarDateField(label=_("Start date"), required=False)
+    ends_on = MultiCalendarDateField(label=_("End date"), required=False)
     note = forms.CharField(
         label=_("note"),
         max_length=300,

@@ -94,7 +94,7 @@ class Organization(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    last_active_on = models.DateField(_("last activity"), null=True, blank=True)
+    last_active_on = models.DateField(_("date of last activity"), null=True, blank=True)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -196,6 +196,17 @@ class RelationKind(models.TextChoices):
     COOPERATES_WITH = "cooperates_with", _("cooperates with")
 
 
+# Each relation read as one whole sentence, so that every language can order it.
+RELATION_SENTENCES = {
+    RelationKind.MEMBER_OF: _("%(source)s is a member of %(target)s"),
+    RelationKind.SUPPORTS: _("%(source)s supports %(target)s"),
+    RelationKind.PARTNER_OF: _("%(source)s is a partner of %(target)s"),
+    RelationKind.SPONSORS: _("%(source)s sponsors %(target)s"),
+    RelationKind.AFFILIATED_WITH: _("%(source)s is affiliated with %(target)s"),
+    RelationKind.COOPERATES_WITH: _("%(source)s cooperates with %(target)s"),
+}
+
+
 class OrganizationRelation(models.Model):
     """A typed, dated relation: "source <kind> target" (e.g. a hey'at is a member of a network)."""
 
@@ -212,8 +223,8 @@ class OrganizationRelation(models.Model):
         related_name="relations_in",
         verbose_name=_("related organization"),
     )
-    starts_on = models.DateField(_("from"), null=True, blank=True)
-    ends_on = models.DateField(_("until"), null=True, blank=True)
+    starts_on = models.DateField(_("start date"), null=True, blank=True)
+    ends_on = models.DateField(_("end date"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -201,7 +201,9 @@ def person_create(*, actor, organization: Organization | None = None, **values: 
     """Record a person; with ``organization`` they join it as a viewer in the same transaction."""
     person_policy.check(actor, "add", organization)
     if "user" in values and not is_coordinator(actor):
-        raise ValidationError({"user": _("Only a coordinator links a person to a user account.")})
+        raise ValidationError(
+            {"user": _("Only a network coordinator may link a person to a user account.")}
+        )
     person = Person()
     _apply(person, values, PERSON_FIELDS)
     with transaction.atomic():
@@ -217,7 +219,9 @@ def person_create(*, actor, organization: Organization | None = None, **values: 
 def person_update(*, actor, person: Person, **values: Any) -> Person:
     person_policy.check(actor, "change", person)
     if "user" in values and not is_coordinator(actor):
-        raise ValidationError({"user": _("Only a coordinator links a person to a user account.")})
+        raise ValidationError(
+            {"user": _("Only a network coordinator may link a person to a user account.")}
+        )
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
         changed = _apply(locked, values, PERSON_FIELDS)

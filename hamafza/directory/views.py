@@ -49,14 +49,9 @@ def organization_detail(request, pk: int):
         organization = selectors.organization_get(pk=pk)
     except Organization.DoesNotExist as exc:
         raise Http404(_("No such organization.")) from exc
-    relations = [
-        (relation.get_kind_display(), relation.target, relation)
-        for relation in organization.relations_out.all()
-    ]
     context = {
         "organization": organization,
-        "relations_out": relations,
-        "relations_in": list(organization.relations_in.all()),
+        "relations": [*organization.relations_out.all(), *organization.relations_in.all()],
         "can_change": organization_policy.can_change(request.user, organization),
         "can_manage_members": organization_policy.can_manage_members(request.user, organization),
         "can_add_child": organization_policy.can_add(request.user, organization),
@@ -145,7 +140,7 @@ def organization_relations(request, pk: int):
             messages.success(request, _("The relation was recorded."))
             return redirect("directory:relations", pk=organization.pk)
     relations = OrganizationRelation.objects.filter(source=organization).select_related(
-        "target__country"
+        "source", "target"
     )
     return render(
         request,

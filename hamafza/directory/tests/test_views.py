@@ -275,3 +275,22 @@ class TestDatesInAnyCalendar:
         assert response.status_code == 200
         assert "starts_on" in response.context["form"].errors
         assert not OrganizationRelation.objects.exists()
+
+
+def test_relations_read_as_sentences_in_the_visitors_language(client):
+    from hamafza.directory.models import OrganizationRelation
+
+    source = OrganizationFactory(names={"en": "Hey'at Online"})
+    target = OrganizationFactory(names={"en": "Arbaeen Committee"})
+    OrganizationRelation.objects.create(
+        source=source, target=target, kind="supports", starts_on="2025-03-21"
+    )
+    page = client.get(
+        reverse("directory:detail", args=[target.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    link = reverse("directory:detail", args=[source.pk])
+    assert (
+        f'<a href="{link}">Hey&#x27;at Online</a> supports <strong>Arbaeen Committee</strong>'
+        in page
+    )
+    assert "since" in page and "2025-03-21" in page
