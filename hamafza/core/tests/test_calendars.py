@@ -566,8 +566,10 @@ def test_admin_shows_an_illegal_correction_as_a_form_error(client, staff_coordin
     row = HijriMonthStart.objects.get(region="IR", year=1447, month=month)
     url = reverse("admin:core_hijrimonthstart_change", args=[row.pk])
     moved = row.starts_on + datetime.timedelta(days=2)
-    with translation.override("en"):
-        response = client.post(url, {"starts_on": moved.isoformat(), "note": ""})
+    # (the admin's LocaleMiddleware picks the language from the request, not from override())
+    response = client.post(
+        url, {"starts_on": moved.isoformat(), "note": ""}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "a lunar month lasts 29 or 30 days" in response.content.decode()
     row.refresh_from_db()

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from hamafza.core.models import City, Country, Language, Province
 from hamafza.core.places import (
@@ -299,7 +300,8 @@ def test_loader_works_with_historical_models():
 @pytest.mark.django_db
 def test_management_command_prints_the_counts():
     out = StringIO()
-    call_command("places_load", stdout=out)
+    with translation.override("en"):
+        call_command("places_load", stdout=out)
     text = out.getvalue()
     assert "0 created, 0 updated" in text
     assert text.count("\n") >= len(MODELS)
