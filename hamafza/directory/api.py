@@ -10,6 +10,7 @@ from hamafza.core.permissions import is_coordinator
 from hamafza.directory import selectors, services
 from hamafza.directory.forms import validate_logo
 from hamafza.directory.models import (
+    ORGANIZATION_PROFILE_FIELDS,
     ActivityField,
     Membership,
     Organization,
@@ -62,31 +63,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "url",
-            "kind",
-            "name",
-            "names",
+            *ORGANIZATION_PROFILE_FIELDS,
             "display_name",
-            "short_name",
-            "description",
-            "country",
-            "province",
-            "city",
-            "address",
-            "latitude",
-            "longitude",
-            "languages",
-            "fields",
-            "website",
-            "email",
-            "phone",
-            "logo",
-            "is_active",
-            "last_active_on",
-            "parent",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["last_active_on", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
 
     def get_display_name(self, obj) -> str:
         return obj.display_name()

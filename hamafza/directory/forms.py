@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from hamafza.core.forms import MultiCalendarDateField
 from hamafza.core.models import City, Country, Language, Province
 from hamafza.core.text import digits_localize, digits_to_ascii
-from hamafza.directory.models import ActivityField, Organization, OrganizationRelation, Role
+from hamafza.directory.models import (
+    ORGANIZATION_PROFILE_FIELDS,
+    ActivityField,
+    Organization,
+    OrganizationRelation,
+    Role,
+)
 
 LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
 
@@ -99,27 +105,7 @@ class OrganizationForm(CalendarAwareMixin, NamesFormMixin, forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = [
-            "kind",
-            "name",
-            "short_name",
-            "description",
-            "country",
-            "province",
-            "city",
-            "address",
-            "latitude",
-            "longitude",
-            "languages",
-            "fields",
-            "website",
-            "email",
-            "phone",
-            "logo",
-            "is_active",
-            "last_active_on",
-            "parent",
-        ]
+        fields = [name for name in ORGANIZATION_PROFILE_FIELDS if name != "names"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "languages": forms.CheckboxSelectMultiple,

@@ -187,6 +187,15 @@ class Organization(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
         return seen
 
 
+# What an organization's staff keep about it: the form, the API and the
+# services all take their field lists from here.
+ORGANIZATION_PROFILE_FIELDS = (
+    "kind", "name", "names", "short_name", "description", "country", "province", "city",
+    "address", "latitude", "longitude", "languages", "fields", "website", "email", "phone",
+    "logo", "is_active", "last_active_on", "parent",
+)  # fmt: skip
+
+
 class RelationKind(models.TextChoices):
     MEMBER_OF = "member_of", _("is a member of")
     SUPPORTS = "supports", _("supports")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from hamafza.core.permissions import is_coordinator
 from hamafza.directory.models import (
+    ORGANIZATION_PROFILE_FIELDS,
     ActivityField,
     Membership,
     Organization,
@@ -31,28 +32,7 @@ from hamafza.directory.policies import (
     roles_forget,
 )
 
-ORGANIZATION_FIELDS = frozenset(
-    {
-        "kind",
-        "name",
-        "names",
-        "short_name",
-        "description",
-        "country",
-        "province",
-        "city",
-        "address",
-        "latitude",
-        "longitude",
-        "website",
-        "email",
-        "phone",
-        "logo",
-        "is_active",
-        "last_active_on",
-        "parent",
-    }
-)
+ORGANIZATION_FIELDS = frozenset(ORGANIZATION_PROFILE_FIELDS) - {"languages", "fields"}
 FACETS_CACHE_VERSION_KEY = "directory:facets:version"
 
 
