@@ -608,15 +608,21 @@ def wrk(
     threads: int = 2,
     connections: int = 16,
     headers: dict[str, str] | None = None,
+    timeout: float = 10,
 ) -> WrkResult:
-    """``wrk -t2 -c16 -d10s --latency URL``; requests/s and latency percentiles."""
+    """``wrk -t2 -c16 -d10s --latency URL``; requests/s and latency percentiles.
+
+    ``timeout`` (wrk's default is 2 s) is raised so that a slow page shows in
+    the latency percentiles instead of as socket errors.
+    """
     if not shutil.which("wrk"):
         raise BenchError("wrk not found: apt-get install -y wrk")
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", "--latency"]
+    cmd.append(f"--timeout={timeout:g}s")
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
     cmd.append(url)
-    return wrk_parse(url, run(cmd, timeout=duration + 60).stdout)
+    return wrk_parse(url, run(cmd, timeout=duration + timeout + 60).stdout)
 
 
 # Results ---------------------------------------------------------------------------------

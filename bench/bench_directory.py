@@ -149,7 +149,7 @@ def main() -> int:
         f"# Directory throughput — {total_orgs:,} organizations (SQLite)",
         "",
         f"{time.strftime('%Y-%m-%d %H:%M')}; {machine}; "
-        f"wrk -t2 -c16 -d{duration:g}s --latency, Accept-Language: fa, after a "
+        f"wrk -t2 -c16 -d{duration:g}s --latency --timeout 10s, Accept-Language: fa, after a "
         f"{warmup:g} s warm-up; gunicorn sync workers, DEBUG off; nginx 2 workers, "
         "same bytes from files. `serial ms`: median of 20 one-at-a-time requests.",
         "",
