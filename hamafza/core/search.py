@@ -1,15 +1,25 @@
-"""Indexed substring search over normalized search keys, one interface for every app.
+"""Indexed search over normalized search keys, one interface for every app.
 
 A searchable model inherits ``SearchableMixin`` (its ``search_key`` holds the
-normalized text) and adds ``SearchIndex(model_name)`` to a migration. The
-index is a trigram GIN index (pg_trgm) on PostgreSQL and an FTS5 table with
-the trigram tokenizer, kept in step by triggers, on SQLite. ``search_filter``
-narrows any queryset of such a model to the rows whose key contains every
-word of the query, using the index for words of three characters or more.
+normalized text) and adds ``SearchIndex(model_name)`` and
+``SearchWordIndex(model_name)`` to its migrations. ``search_filter`` narrows
+any queryset of such a model to the rows whose key matches every word of the
+query:
+
+- a word of three characters or more matches anywhere (substring), through a
+  trigram index: pg_trgm's GIN index on PostgreSQL, an FTS5 table with the
+  trigram tokenizer on SQLite;
+- a shorter word ("قم", "ع") matches the start of a word, through a word
+  index: a GIN index on ``to_tsvector('simple', search_key)`` on PostgreSQL,
+  an FTS5 table with the unicode61 tokenizer on SQLite. A trigram index
+  cannot serve two letters, and a scan of every key would.
+
+Both SQLite tables are external-content tables over the model's own table,
+kept in step by triggers, so no text is stored twice.
 """
 
 from django.db import connections, migrations
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from hamafza.core.text import normalize
@@ -43,37 +53,70 @@ def _fts_table(model) -> str:
     return f"{model._meta.db_table}_search"
 
 
+def _words_table(model) -> str:
+    return f"{model._meta.db_table}_words"
+
+
 def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
 def search_filter(queryset: QuerySet, query: str) -> QuerySet:
-    """Rows of ``queryset`` whose search key contains every word of ``query``."""
+    """Rows of ``queryset`` whose search key matches every word of ``query``."""
     terms = search_terms(query)
     if not terms:
         return queryset
     model = queryset.model
-    indexed = [t for t in terms if len(t) >= TRIGRAM]
-    short = [t for t in terms if len(t) < TRIGRAM]
+    table = model._meta.db_table
+    long_terms = [t for t in terms if len(t) >= TRIGRAM]
+    short_terms = [t for t in terms if len(t) < TRIGRAM]
     vendor = connections[queryset.db].vendor
-    if vendor == "sqlite" and indexed:
-        table = _fts_table(model)
-        match = " AND ".join(_fts_phrase(t) for t in indexed)
-        queryset = queryset.filter(
-            pk__in=RawSQL(f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s', [match])
-        )
-    else:
-        short = terms
-    for term in short:
+    if vendor == "sqlite":
+        if long_terms:
+            fts = _fts_table(model)
+            match = " AND ".join(_fts_phrase(t) for t in long_terms)
+            queryset = queryset.filter(
+                pk__in=RawSQL(f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s', [match])
+            )
+        if short_terms:
+            words = _words_table(model)
+            match = " AND ".join(f"{_fts_phrase(t)}*" for t in short_terms)
+            queryset = queryset.filter(
+                pk__in=RawSQL(f'SELECT rowid FROM "{words}" WHERE "{words}" MATCH %s', [match])
+            )
+        return queryset
+    if vendor == "postgresql":
+        for term in long_terms:
+            queryset = queryset.filter(search_key__contains=term)
+        if short_terms:
+            # The expression must read exactly as the index's for the index to serve it.
+            tsquery = " & ".join("'" + t.replace("'", "''") + "':*" for t in short_terms)
+            queryset = queryset.filter(
+                RawSQL(
+                    f'to_tsvector(\'simple\', "{table}"."search_key") '
+                    f"@@ to_tsquery('simple', %s)",
+                    [tsquery],
+                    output_field=BooleanField(),
+                )
+            )
+        return queryset
+    for term in terms:  # any other database: correct, unindexed
         queryset = queryset.filter(search_key__contains=term)
     return queryset
 
 
-class SearchIndex(migrations.operations.base.Operation):
-    """Create the search index for a ``SearchableMixin`` model (either database)."""
+class _SearchIndexOperation(migrations.operations.base.Operation):
+    """Create one index over a ``SearchableMixin`` model's key, on either database.
+
+    On SQLite: an FTS5 external-content table named ``<table>_<suffix>`` with
+    ``tokenize``, kept in step with the model's table by three triggers.
+    On PostgreSQL: the statements of ``postgres_create``.
+    """
 
     reversible = True
     reduces_to_sql = True
+    suffix = ""
+    tokenize = ""
 
     def __init__(self, model_name: str):
         self.model_name = model_name
@@ -84,51 +127,86 @@ class SearchIndex(migrations.operations.base.Operation):
     def _table(self, app_label, state) -> str:
         return state.apps.get_model(app_label, self.model_name)._meta.db_table
 
+    def postgres_create(self, table: str) -> list[str]:
+        raise NotImplementedError
+
+    def postgres_drop(self, table: str) -> list[str]:
+        raise NotImplementedError
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         table = self._table(app_label, to_state)
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            schema_editor.execute(
-                f'CREATE INDEX "{table}_search_trgm" ON "{table}" '
-                f'USING gin ("search_key" gin_trgm_ops)'
-            )
+            for statement in self.postgres_create(table):
+                schema_editor.execute(statement)
         elif vendor == "sqlite":
-            fts = f"{table}_search"
-            schema_editor.execute(
+            fts = f"{table}_{self.suffix}"
+            delete_old = (
+                f'INSERT INTO "{fts}"("{fts}", rowid, search_key) '
+                f"VALUES ('delete', old.id, old.search_key);"
+            )
+            insert_new = f'INSERT INTO "{fts}"(rowid, search_key) VALUES (new.id, new.search_key);'
+            for statement in (
                 f'CREATE VIRTUAL TABLE "{fts}" USING fts5(search_key, content="{table}", '
-                f"content_rowid=\"id\", tokenize='trigram')"
-            )
-            schema_editor.execute(
-                f'CREATE TRIGGER "{fts}_ai" AFTER INSERT ON "{table}" BEGIN '
-                f'INSERT INTO "{fts}"(rowid, search_key) VALUES (new.id, new.search_key); END'
-            )
-            schema_editor.execute(
-                f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN '
-                f'INSERT INTO "{fts}"("{fts}", rowid, search_key) '
-                f"VALUES ('delete', old.id, old.search_key); END"
-            )
-            schema_editor.execute(
-                f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF search_key ON "{table}" BEGIN '
-                f'INSERT INTO "{fts}"("{fts}", rowid, search_key) '
-                f"VALUES ('delete', old.id, old.search_key); "
-                f'INSERT INTO "{fts}"(rowid, search_key) VALUES (new.id, new.search_key); END'
-            )
-            schema_editor.execute(f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')')
+                f"content_rowid=\"id\", tokenize='{self.tokenize}')",
+                f'CREATE TRIGGER "{fts}_ai" AFTER INSERT ON "{table}" BEGIN {insert_new} END',
+                f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN {delete_old} END',
+                f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF search_key ON "{table}" '
+                f"BEGIN {delete_old} {insert_new} END",
+                f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\')',
+            ):
+                schema_editor.execute(statement)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         table = self._table(app_label, from_state)
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
-            schema_editor.execute(f'DROP INDEX IF EXISTS "{table}_search_trgm"')
+            for statement in self.postgres_drop(table):
+                schema_editor.execute(statement)
         elif vendor == "sqlite":
-            fts = f"{table}_search"
-            for suffix in ("ai", "ad", "au"):
-                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{fts}_{suffix}"')
+            fts = f"{table}_{self.suffix}"
+            for trigger in ("ai", "ad", "au"):
+                schema_editor.execute(f'DROP TRIGGER IF EXISTS "{fts}_{trigger}"')
             schema_editor.execute(f'DROP TABLE IF EXISTS "{fts}"')
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"model_name": self.model_name})
+
+
+class SearchIndex(_SearchIndexOperation):
+    """The substring (trigram) index: words of three characters or more."""
+
+    suffix = "search"
+    tokenize = "trigram"
+
+    def postgres_create(self, table: str) -> list[str]:
+        return [
+            "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+            f'CREATE INDEX "{table}_search_trgm" ON "{table}" '
+            f'USING gin ("search_key" gin_trgm_ops)',
+        ]
+
+    def postgres_drop(self, table: str) -> list[str]:
+        return [f'DROP INDEX IF EXISTS "{table}_search_trgm"']
 
     def describe(self) -> str:
         return f"Create the search index of {self.model_name}"
 
-    def deconstruct(self):
-        return (self.__class__.__qualname__, [], {"model_name": self.model_name})
+
+class SearchWordIndex(_SearchIndexOperation):
+    """The word-prefix index: words shorter than three characters."""
+
+    suffix = "words"
+    tokenize = "unicode61 remove_diacritics 0"
+
+    def postgres_create(self, table: str) -> list[str]:
+        return [
+            f'CREATE INDEX "{table}_search_words" ON "{table}" '
+            f"USING gin (to_tsvector('simple', \"search_key\"))"
+        ]
+
+    def postgres_drop(self, table: str) -> list[str]:
+        return [f'DROP INDEX IF EXISTS "{table}_search_words"']
+
+    def describe(self) -> str:
+        return f"Create the word index of {self.model_name}"

@@ -112,6 +112,8 @@ class Organization(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
         indexes = [
+            # The directory's order: pages walk this index instead of sorting.
+            models.Index(fields=["name", "id"], name="directory_org_name_id"),
             models.Index(fields=["country", "name"]),
             models.Index(fields=["kind", "name"]),
             models.Index(fields=["is_active", "name"]),

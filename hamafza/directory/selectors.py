@@ -6,11 +6,12 @@ Every list here costs a fixed number of queries, whatever the number of rows.
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 
 from hamafza.core.models import Country, Language, Province
 from hamafza.core.search import search_filter
+from hamafza.core.text import normalize
 from hamafza.directory.models import (
     ActivityField,
     Membership,
@@ -77,8 +78,105 @@ def organization_list(*, filters: DirectoryFilters | None = None) -> QuerySet[Or
     if filters.parent is not None:
         queryset = queryset.filter(parent_id=filters.parent)
     if filters.q:
-        queryset = search_filter(queryset, filters.q)
+        # Names that begin with the query come first. Ordering by this
+        # expression also keeps the database from walking the whole name index
+        # looking for matches: it sorts the matches, which the search index found.
+        starts = Case(
+            When(name_key__startswith=normalize(filters.q), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return search_filter(queryset, filters.q).order_by(starts, "name", "id")
     return queryset.order_by("name", "id")
+
+
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """One page of the directory: its rows and enough to draw the pager.
+
+    ``count`` is exact up to ``COUNT_CAP``; past it, ``count_capped`` is set
+    and the page shows "more than 1,000". Counting every match of a broad
+    search costs as much as reading them all, and nobody pages that far.
+    """
+
+    rows: list[Organization]
+    number: int
+    size: int
+    count: int
+    count_capped: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.count_capped:
+            return None
+        return max(1, -(-self.count // self.size))
+
+
+def _filters_empty(filters: DirectoryFilters) -> bool:
+    return filters == DirectoryFilters()
+
+
+def organization_page(
+    *, filters: DirectoryFilters, number: int | str | None = 1, size: int = 24
+) -> DirectoryPage:
+    """A page of the directory in a fixed number of queries, fast at any size.
+
+    The ids of the page are found first, on the organization table alone (the
+    (name, id) index serves the order); only those rows are then read with
+    their country, province, city and languages.
+    """
+    queryset = organization_list(filters=filters).select_related(None).prefetch_related(None)
+    if _filters_empty(filters):
+        count, capped = organization_total(), False
+    else:
+        count = queryset.order_by()[: COUNT_CAP + 1].count()
+        capped = count > COUNT_CAP
+        count = min(count, COUNT_CAP)
+    try:
+        number = max(1, int(number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    last = max(1, -(-count // size))
+    if not capped:
+        number = min(number, last)
+    offset = (number - 1) * size
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + size + 1])
+    has_next = len(ids) > size
+    ids = ids[:size]
+    by_id = (
+        Organization.objects.select_related("country", "province", "city")
+        .prefetch_related("languages")
+        .in_bulk(ids)
+    )
+    return DirectoryPage(
+        rows=[by_id[pk] for pk in ids if pk in by_id],
+        number=number,
+        size=size,
+        count=count,
+        count_capped=capped,
+        has_next=has_next,
+    )
+
+
+def organization_total() -> int:
+    """How many organizations there are, from the cached per-kind counts."""
+    return sum(option.count or 0 for option in directory_facets()["kind"])
 
 
 def organization_detail_queryset() -> QuerySet[Organization]:

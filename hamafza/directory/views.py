@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hamafza.directory import selectors, services
+from hamafza.directory import presenters, selectors, services
 from hamafza.directory.forms import MembershipForm, OrganizationForm, RelationForm
 from hamafza.directory.models import (
     Membership,
@@ -23,12 +22,24 @@ PAGE_SIZE = 24
 
 def organization_list(request):
     filters = selectors.filters_from_query(request.GET)
-    paginator = Paginator(selectors.organization_list(filters=filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = selectors.organization_page(
+        filters=filters, number=request.GET.get("page"), size=PAGE_SIZE
+    )
+    facets = selectors.directory_facets(country=filters.country)
+    chosen = {
+        "kind": filters.kind,
+        "country": filters.country.upper(),
+        "province": filters.province.upper(),
+        "language": filters.language,
+        "field": filters.field,
+    }
     context = {
         "filters": filters,
         "page": page,
-        "facets": selectors.directory_facets(country=filters.country),
+        "cards": presenters.directory_cards(
+            page.rows, calendar=request.calendar, region=request.lunar_region
+        ),
+        "options": {name: presenters.options_html(facets[name], chosen[name]) for name in chosen},
         "can_add": organization_policy.can_add(request.user, None),
         "query_without_page": _query_without_page(request),
     }

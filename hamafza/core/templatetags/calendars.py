@@ -40,12 +40,17 @@ def show_date(context, value) -> str:
     other two. ``None`` renders nothing; anything that is not a date renders
     as escaped text.
     """
+    calendar, region = _preferences(context)
+    return time_html(value, calendar=calendar, region=region)
+
+
+def time_html(value, *, calendar: str, region: str, language: str | None = None) -> str:
+    """What ``{% show_date %}`` renders, for code that builds HTML in Python."""
     if value is None or value == "":
         return ""
     if not isinstance(value, datetime.date):
         return conditional_escape(value)
-    language = get_language()
-    calendar, region = _preferences(context)
+    language = language or get_language()
     shown = date_format(value, calendar=calendar, language=language, region=region)
     others = TITLE_SEPARATOR.join(
         text

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def names_in(response) -> list[str]:
-    return [o.name for o in response.context["page"].object_list]
+    return [o.name for o in response.context["page"].rows]
 
 
 class TestDirectoryList:
@@ -93,11 +93,14 @@ class TestQueryCounts:
         urdu = Language.objects.get(code="ur")
         for _ in range(3):
             OrganizationFactory().languages.add(urdu)
-        small = _queries(client, reverse("directory:list"))
+        url = reverse("directory:list")
+        small = _queries(client, url)
+        small_search = _queries(client, url, {"q": "هیئت", "country": "IR"})
         for _ in range(30):
             OrganizationFactory().languages.add(urdu)
-        assert _queries(client, reverse("directory:list")) == small
-        assert _queries(client, reverse("directory:list"), {"q": "هیئت"}) <= small
+        assert _queries(client, url) == small
+        assert _queries(client, url, {"q": "هیئت", "country": "IR"}) == small_search
+        assert _queries(client, url, {"page": "2"}) == small
 
     def test_organization_page_does_not_grow_with_relations_or_members(self, client):
         organization = OrganizationFactory()
@@ -294,3 +297,28 @@ def test_relations_read_as_sentences_in_the_visitors_language(client):
         in page
     )
     assert "since" in page and "2025-03-21" in page
+
+
+class TestDirectoryPages:
+    def test_broad_searches_count_up_to_the_cap(self, client, monkeypatch):
+        from hamafza.directory import selectors
+
+        monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+        for i in range(5):
+            OrganizationFactory(name=f"هیئت {i}")
+        page = client.get(reverse("directory:list"), {"q": "هیئت"}, HTTP_ACCEPT_LANGUAGE="en")
+        assert "More than 3 organizations found" in page.content.decode()
+        assert page.context["page"].num_pages is None
+
+    def test_pages_follow_the_name_order_and_stop_at_the_last(self, client):
+        from hamafza.directory import views
+
+        for i in range(views.PAGE_SIZE + 2):
+            OrganizationFactory(name=f"هیئت {i:03d}")
+        first = client.get(reverse("directory:list")).context["page"]
+        second = client.get(reverse("directory:list"), {"page": "2"}).context["page"]
+        beyond = client.get(reverse("directory:list"), {"page": "99"}).context["page"]
+        assert [o.name for o in first.rows][:2] == ["هیئت 000", "هیئت 001"]
+        assert [o.name for o in second.rows] == ["هیئت 024", "هیئت 025"]
+        assert first.has_next and not second.has_next and second.num_pages == 2
+        assert beyond.number == 2
