@@ -33,8 +33,17 @@ def _reference_data(request):
         hijri_month_starts_seed()
 
 
+def _forget_caches() -> None:
+    from hamafza.core.selectors import places_index_forget
+    from hamafza.directory.selectors import facets_forget_local
+
+    cache.clear()
+    places_index_forget()
+    facets_forget_local()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    _forget_caches()
     yield
-    cache.clear()
+    _forget_caches()

@@ -212,6 +212,10 @@ def places_load(apps=None, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
         }
         fields = ("names", "latitude", "longitude")
         record("City", _sync(City, db, existing, rows, fields, True))
+        if apps is None:
+            from hamafza.core.selectors import places_invalidate
+
+            transaction.on_commit(places_invalidate, using=db)
     return counts
 
 

@@ -3,6 +3,7 @@
 Every list here costs a fixed number of queries, whatever the number of rows.
 """
 
+import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -11,6 +12,7 @@ from django.utils.translation import get_language
 
 from hamafza.core.models import Country, Language, Province
 from hamafza.core.search import search_filter
+from hamafza.core.selectors import places_index
 from hamafza.core.text import normalize
 from hamafza.directory.models import (
     ActivityField,
@@ -91,6 +93,60 @@ def organization_list(*, filters: DirectoryFilters | None = None) -> QuerySet[Or
 
 
 COUNT_CAP = 1000
+ROW_FIELDS = (
+    "id", "name", "names", "kind", "is_active", "last_active_on", "country_id", "province_id",
+    "city_id",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DirectoryRow:
+    """What a directory list shows of an organization, without a model instance."""
+
+    pk: int
+    name: str
+    names: dict
+    kind: str
+    is_active: bool
+    last_active_on: object
+    country: Country
+    province: Province | None
+    city: object
+    languages: list[Language]
+
+    def display_name(self, language: str | None = None) -> str:
+        language = (language or get_language() or "fa").split("-")[0]
+        return self.names.get(language) or self.name
+
+
+def directory_rows(ids: list[int]) -> list[DirectoryRow]:
+    """The rows for ``ids``, in that order: two queries, places from memory."""
+    places = places_index()
+    values = {row["id"]: row for row in Organization.objects.filter(pk__in=ids).values(*ROW_FIELDS)}
+    languages: dict[int, list[Language]] = {}
+    links = Organization.languages.through.objects.filter(organization_id__in=ids)
+    for organization_id, language_id in links.values_list("organization_id", "language_id"):
+        languages.setdefault(organization_id, []).append(places.languages[language_id])
+    rows = []
+    for pk in ids:
+        row = values.get(pk)
+        if row is None:
+            continue
+        rows.append(
+            DirectoryRow(
+                pk=pk,
+                name=row["name"],
+                names=row["names"] or {},
+                kind=row["kind"],
+                is_active=row["is_active"],
+                last_active_on=row["last_active_on"],
+                country=places.countries[row["country_id"]],
+                province=places.provinces.get(row["province_id"]),
+                city=places.cities.get(row["city_id"]),
+                languages=sorted(languages.get(pk, []), key=lambda language: language.code),
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -102,7 +158,7 @@ class DirectoryPage:
     search costs as much as reading them all, and nobody pages that far.
     """
 
-    rows: list[Organization]
+    rows: list[DirectoryRow]
     number: int
     size: int
     count: int
@@ -158,14 +214,8 @@ def organization_page(
     offset = (number - 1) * size
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + size + 1])
     has_next = len(ids) > size
-    ids = ids[:size]
-    by_id = (
-        Organization.objects.select_related("country", "province", "city")
-        .prefetch_related("languages")
-        .in_bulk(ids)
-    )
     return DirectoryPage(
-        rows=[by_id[pk] for pk in ids if pk in by_id],
+        rows=directory_rows(ids[:size]),
         number=number,
         size=size,
         count=count,
@@ -220,9 +270,16 @@ def person_list(*, q: str = "") -> QuerySet[Person]:
 def _facets_version() -> int:
     version = cache.get(FACETS_CACHE_VERSION_KEY)
     if version is None:
-        cache.add(FACETS_CACHE_VERSION_KEY, 1, None)
-        version = cache.get(FACETS_CACHE_VERSION_KEY, 1)
+        # A fresh start (or a lost cache) begins from the clock, never from a
+        # number an older process may still hold results for.
+        cache.add(FACETS_CACHE_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(FACETS_CACHE_VERSION_KEY)
     return version
+
+
+def facets_forget_local() -> None:
+    """Drop this process's copies of the facets (tests)."""
+    _facets_local.clear()
 
 
 @dataclass(frozen=True)
@@ -232,18 +289,42 @@ class Option:
     count: int | None = None
 
 
-def directory_facets(*, country: str = "") -> dict[str, list[Option]]:
+class Facets(dict):
+    """The filter options by filter name; ``key`` names this exact set (for memos)."""
+
+    key: str = ""
+
+
+_facets_local: dict[str, tuple[float, Facets]] = {}
+
+
+def directory_facets(*, country: str = "") -> Facets:
     """The choices for the directory's filters, limited to values in use.
 
     Counting over every organization is the costly part of a directory page,
     so the result is cached per language until an organization changes
-    (``facets_invalidate``) or five minutes pass.
+    (``facets_invalidate``) or five minutes pass: in the shared cache, so that
+    one process computes it for all, and in this process, so that a request
+    does not even unpickle it.
     """
     language = (get_language() or "fa").split("-")[0]
     key = f"directory:facets:{_facets_version()}:{language}:{country.upper()}"
+    now = time.monotonic()
+    local = _facets_local.get(key)
+    if local is not None and now - local[0] < FACETS_TIMEOUT:
+        return local[1]
     facets = cache.get(key)
-    if facets is not None:
-        return facets
+    if facets is None:
+        facets = _facets_compute(language=language, country=country)
+        cache.set(key, facets, FACETS_TIMEOUT)
+    facets.key = key
+    if len(_facets_local) > 200:
+        _facets_local.clear()
+    _facets_local[key] = (now, facets)
+    return facets
+
+
+def _facets_compute(*, language: str, country: str) -> Facets:
     kind_counts = dict(Organization.objects.values_list("kind").annotate(n=Count("id")).order_by())
     countries = Country.objects.annotate(n=Count("organizations")).filter(n__gt=0)
     provinces = Province.objects.annotate(n=Count("organizations")).filter(n__gt=0)
@@ -256,18 +337,17 @@ def directory_facets(*, country: str = "") -> dict[str, list[Option]]:
         items = [Option(getattr(row, value), row.display_name(language), row.n) for row in rows]
         return sorted(items, key=lambda option: option.label)
 
-    facets = {
-        "kind": [
+    facets = Facets(
+        kind=[
             Option(value, str(label), kind_counts[value])
             for value, label in OrganizationKind.choices
             if value in kind_counts
         ],
-        "country": options(countries, "code"),
-        "province": options(provinces, "code"),
-        "language": options(languages, "code"),
-        "field": options(fields, "code"),
-    }
-    cache.set(key, facets, FACETS_TIMEOUT)
+        country=options(countries, "code"),
+        province=options(provinces, "code"),
+        language=options(languages, "code"),
+        field=options(fields, "code"),
+    )
     return facets
 
 

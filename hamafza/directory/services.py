@@ -5,6 +5,7 @@ checks the model's policy, validates the whole row, and writes in one
 transaction. A refused or invalid write changes nothing.
 """
 
+import time
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -41,7 +42,7 @@ def facets_invalidate() -> None:
     try:
         cache.incr(FACETS_CACHE_VERSION_KEY)
     except ValueError:
-        cache.set(FACETS_CACHE_VERSION_KEY, 2, None)
+        cache.set(FACETS_CACHE_VERSION_KEY, time.time_ns(), None)
 
 
 def _apply(instance, values: dict[str, Any], allowed: frozenset[str]) -> list[str]:

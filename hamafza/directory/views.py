@@ -39,7 +39,9 @@ def organization_list(request):
         "cards": presenters.directory_cards(
             page.rows, calendar=request.calendar, region=request.lunar_region
         ),
-        "options": {name: presenters.options_html(facets[name], chosen[name]) for name in chosen},
+        "options": {
+            name: presenters.filter_options_html(facets, name, chosen[name]) for name in chosen
+        },
         "can_add": organization_policy.can_add(request.user, None),
         "query_without_page": _query_without_page(request),
     }

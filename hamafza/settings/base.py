@@ -117,12 +117,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The cache is shared by every process of a machine (the web workers, later the
+# worker): invalidations (facets, places, lunar month table) must reach them all.
+# Files under var/ need no server; use Redis at scale (docs/operations.md).
 CACHES = {
     "default": {
         "BACKEND": os.environ.get(
-            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"
+            "DJANGO_CACHE_BACKEND", "django.core.cache.backends.filebased.FileBasedCache"
         ),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "hamafza"),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", str(VAR_DIR / "cache")),
     }
 }
 

@@ -5,7 +5,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hamafza.core.models import Country, Language, Province
+from hamafza.core.selectors import places_index_forget
 from hamafza.directory.models import Organization, OrganizationKind, Role
+from hamafza.directory.selectors import facets_forget_local
 from hamafza.directory.tests.factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -81,8 +83,10 @@ class TestDirectoryList:
 
 
 def _queries(client, url, params=None) -> int:
-    """Queries of one request with a cold cache (the facet cache would hide growth)."""
+    """Queries of one request with cold caches (the facet cache would hide growth)."""
     cache.clear()
+    places_index_forget()
+    facets_forget_local()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url, params or {}).status_code == 200
     return len(captured)
