@@ -8,9 +8,9 @@ template keeps its rendering cost a small, fixed part of the request.
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext, pgettext
 
 from hamafza.core.templatetags.calendars import time_html
 from hamafza.core.text import digits_localize
@@ -29,6 +29,54 @@ class Card:
     last_active: str  # a <time> element, or ""
 
 
+CARD_HTML = (
+    '<div class="col"><article class="card h-100 hz-card"><div class="card-body">'
+    '<h2 class="h5 card-title"><a href="{}" class="stretched-link text-decoration-none">{}</a>'
+    '</h2><p class="card-subtitle mb-2 hz-meta">{}</p><p class="mb-1">{}</p>{}{}{}'
+    "</div></article></div>"
+)
+
+
+def cards_html(cards: list[Card]) -> str:
+    """The cards as HTML, built with ``format_html`` (every value escaped).
+
+    One call per card instead of a dozen template nodes: the list is the
+    largest part of the busiest page.
+    """
+    languages_label = gettext("Languages:")
+    active = format_html('<span class="badge text-bg-success">{}</span>', gettext("Active"))
+    inactive = format_html('<span class="badge text-bg-secondary">{}</span>', gettext("Inactive"))
+    return format_html_join(
+        "\n",
+        CARD_HTML,
+        (
+            (
+                card.url,
+                card.name,
+                card.kind,
+                card.place,
+                format_html('<p class="mb-1 hz-meta">{} {}</p>', languages_label, card.languages)
+                if card.languages
+                else "",
+                active if card.is_active else inactive,
+                format_html(
+                    '<span class="hz-meta">{}</span>',
+                    format_html(
+                        escape(gettext("last active on %(last)s")).replace("%(last)s", "{}"),
+                        card.last_active,
+                    ),
+                )
+                if card.last_active
+                else "",
+            )
+            for card in cards
+        ),
+    )
+
+
+_PK_MARK = 987654321
+
+
 def list_separator() -> str:
     return pgettext("list separator", ", ")
 
@@ -37,12 +85,14 @@ def directory_cards(rows: list[DirectoryRow], *, calendar: str, region: str) -> 
     language = get_language()
     separator = list_separator()
     kinds = {value: str(label) for value, label in OrganizationKind.choices}
+    # One reverse() for the page, not one per card.
+    url_of = reverse("directory:detail", args=[_PK_MARK]).replace(str(_PK_MARK), "{}").format
     cards = []
     for organization in rows:
         place = [organization.city, organization.province, organization.country]
         cards.append(
             Card(
-                url=reverse("directory:detail", args=[organization.pk]),
+                url=url_of(organization.pk),
                 name=organization.display_name(language),
                 kind=kinds.get(organization.kind, organization.kind),
                 place=separator.join(p.display_name(language) for p in place if p is not None),

@@ -33,12 +33,14 @@ def organization_list(request):
         "language": filters.language,
         "field": filters.field,
     }
+    cards = presenters.directory_cards(
+        page.rows, calendar=request.calendar, region=request.lunar_region
+    )
     context = {
         "filters": filters,
         "page": page,
-        "cards": presenters.directory_cards(
-            page.rows, calendar=request.calendar, region=request.lunar_region
-        ),
+        "cards": cards,
+        "cards_html": presenters.cards_html(cards),
         "options": {
             name: presenters.filter_options_html(facets, name, chosen[name]) for name in chosen
         },
