@@ -206,9 +206,10 @@ def report(args, results, machine: str, total: float | None = None) -> None:
         f"# Search latency — {results[0]['orgs']:,} organizations",
         "",
         f"{time.strftime('%Y-%m-%d %H:%M')}; {machine}. In-process, as the "
-        f"directory page: count + first page of {PAGE_SIZE} (select_related, languages "
-        f"prefetched), {len(QUERIES)} queries × {args.rounds} rounds after a warm-up round. "
-        "`LIKE scan`: the same page filtered by `search_key LIKE '%word%'` per word, no index.",
+        f"directory page (`organization_page`): a count capped at 1,000, the ids of the first "
+        f"{PAGE_SIZE}, then those rows; {len(QUERIES)} queries × {args.rounds} rounds after a "
+        "warm-up round. `LIKE scan`: the same matches by `LIKE` per word (substring, or word "
+        "start for words under three letters), no index, paged the plain way.",
         "",
         markdown_table(headers, rows),
     ]

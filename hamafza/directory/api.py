@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, viewsets
 
 from hamafza.core.models import City, Country, Language, Province
+from hamafza.core.params import id_param
 from hamafza.core.permissions import is_coordinator
 from hamafza.directory import selectors, services
 from hamafza.directory.forms import validate_logo
@@ -28,13 +29,8 @@ from hamafza.directory.policies import (
 
 
 def _organization_from(request, key: str):
-    value = request.data.get(key)
-    if value in (None, ""):
-        return None
-    try:
-        return Organization.objects.filter(pk=int(value)).first()
-    except (TypeError, ValueError):
-        return None
+    pk = id_param(request.data.get(key))
+    return Organization.objects.filter(pk=pk).first() if pk else None
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -222,8 +218,8 @@ class MembershipViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         queryset = Membership.objects.select_related("person", "organization").order_by("id")
-        organization = self.request.query_params.get("organization", "")
-        if organization.isdigit():
+        organization = id_param(self.request.query_params.get("organization"))
+        if organization:
             queryset = queryset.filter(organization_id=organization)
         if not is_coordinator(self.request.user):
             managed = organization_ids_with_role(self.request.user, Role.OWNER)
@@ -268,8 +264,8 @@ class RelationViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         queryset = OrganizationRelation.objects.all()
-        organization = self.request.query_params.get("organization", "")
-        if organization.isdigit():
+        organization = id_param(self.request.query_params.get("organization"))
+        if organization:
             queryset = queryset.filter(Q(source_id=organization) | Q(target_id=organization))
         return queryset.order_by("id")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from hamafza.core.models import City, Country, Language, Province
 from hamafza.core.permissions import SYSTEM
@@ -519,10 +520,10 @@ PEOPLE = [
 
 DEMO_USERS = [
     # username, role description, coordinator?, organization key, role
-    ("coordinator", "network coordinator", True, "", ""),
-    ("owner", "owner of Hey'at Online", False, "heyat-online", Role.OWNER),
-    ("editor", "editor of the Kadhimiya shrine", False, "kadhimiya-shrine", Role.EDITOR),
-    ("viewer", "viewer at Basij Sazandegi of Qom", False, "basij-sazandegi-qom", Role.VIEWER),
+    ("coordinator", _("network coordinator"), True, "", ""),
+    ("owner", _("owner of Hey'at Online"), False, "heyat-online", Role.OWNER),
+    ("editor", _("editor of the Kadhimiya shrine"), False, "kadhimiya-shrine", Role.EDITOR),
+    ("viewer", _("viewer at Basij Sazandegi of Qom"), False, "basij-sazandegi-qom", Role.VIEWER),
 ]
 
 
@@ -613,12 +614,12 @@ def _users_load(by_key: dict[str, Organization]) -> list[tuple[str, str, str]]:
             services.membership_grant(
                 actor=SYSTEM, organization=by_key[org_key], user=user, role=role
             )
-        logins.append((username, DEMO_PASSWORD, description))
+        logins.append((username, DEMO_PASSWORD, str(description)))
     admin, _created = User.objects.get_or_create(username="admin")
     admin.is_staff = admin.is_superuser = True
     admin.set_password(DEMO_PASSWORD)
     admin.save()
-    logins.append(("admin", DEMO_PASSWORD, "operator (Django superuser)"))
+    logins.append(("admin", DEMO_PASSWORD, str(_("operator (Django superuser)"))))
     return logins
 
 

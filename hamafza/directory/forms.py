@@ -161,6 +161,7 @@ class RelationForm(CalendarAwareMixin, forms.Form):
     target = forms.IntegerField(
         label=_("related organization (number)"),
         min_value=1,
+        max_value=2**63 - 1,
         widget=forms.NumberInput(attrs={"dir": "ltr", "class": "form-control"}),
     )
     starts_on = MultiCalendarDateField(label=_("Start date"), required=False)

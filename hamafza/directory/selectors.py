@@ -11,6 +11,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 from django.utils.translation import get_language
 
 from hamafza.core.models import Country, Language, Province
+from hamafza.core.params import id_param
 from hamafza.core.search import search_filter
 from hamafza.core.selectors import places_index
 from hamafza.core.text import normalize
@@ -56,7 +57,7 @@ def filters_from_query(params) -> DirectoryFilters:
         language=params.get("language", "")[:7],
         field=params.get("field", "")[:50],
         active=ACTIVE_VALUES.get(params.get("active", "").lower()),
-        parent=int(parent) if parent.isdigit() and len(parent) < 18 else None,
+        parent=id_param(parent),
     )
 
 
@@ -208,9 +209,9 @@ def organization_page(
         number = max(1, int(number or 1))
     except (TypeError, ValueError):
         number = 1
-    last = max(1, -(-count // size))
-    if not capped:
-        number = min(number, last)
+    # Past the cap there is one more page at most: the 1,001st match.
+    last = max(1, -(-count // size)) + (1 if capped else 0)
+    number = min(number, last)
     offset = (number - 1) * size
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + size + 1])
     has_next = len(ids) > size

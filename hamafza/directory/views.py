@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hamafza.core.params import id_param
 from hamafza.directory import presenters, selectors, services
 from hamafza.directory.forms import MembershipForm, OrganizationForm, RelationForm
 from hamafza.directory.models import (
@@ -98,10 +99,8 @@ def _save_organization(request, form, organization=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request):
-    parent_id = request.GET.get("parent") or request.POST.get("parent")
-    parent = None
-    if parent_id and str(parent_id).isdigit():
-        parent = Organization.objects.filter(pk=parent_id).first()
+    parent_id = id_param(request.GET.get("parent") or request.POST.get("parent"))
+    parent = Organization.objects.filter(pk=parent_id).first() if parent_id else None
     organization_policy.check(request.user, "add", parent)
     initial = {
         "parent": parent.pk if parent else None,

@@ -122,3 +122,27 @@ def test_places_endpoints(client):
     assert client.get("/api/countries/IQ/").json()["names"]["ar"] == "العراق"
     assert Language.objects.filter(code="fa").exists()
     assert {"code": "fa"}.items() <= client.get("/api/languages/fa/").json().items()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/organizations/99999999999999999999999/",
+        "/api/organizations/?page=99999999999999999999",
+        "/api/organizations/?parent=99999999999999999999",
+        "/api/people/99999999999999999999/",
+        "/api/memberships/?organization=99999999999999999999",
+    ],
+)
+def test_huge_numbers_are_not_errors(client, path):
+    assert client.get(path).status_code in (200, 404)
+
+
+def test_huge_parent_in_a_payload_is_a_field_error(coordinator_client):
+    response = coordinator_client.post(
+        "/api/organizations/",
+        {"kind": "heyat", "name": "هیئت", "country": "IR", "parent": 10**30},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "parent" in response.json()

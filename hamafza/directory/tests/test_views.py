@@ -326,3 +326,17 @@ class TestDirectoryPages:
         assert [o.name for o in second.rows] == ["هیئت 024", "هیئت 025"]
         assert first.has_next and not second.has_next and second.num_pages == 2
         assert beyond.number == 2
+
+
+def test_huge_numbers_in_pages_are_not_errors(client, django_user_model):
+    organization = OrganizationFactory()
+    assert client.get(reverse("directory:list"), {"page": "9" * 30}).status_code == 200
+    assert client.get(reverse("directory:list"), {"q": "هیئت", "page": "9" * 30}).status_code == 200
+    coordinator = django_user_model.objects.create_user("c", is_coordinator=True)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("directory:relations", args=[organization.pk]),
+        {"kind": "supports", "target": "9" * 30},
+    )
+    assert response.status_code == 200
+    assert "target" in response.context["form"].errors

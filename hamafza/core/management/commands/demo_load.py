@@ -5,6 +5,7 @@ import importlib.util
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from hamafza.core.places import places_load
 
@@ -35,9 +36,14 @@ class Command(BaseCommand):
             logins.extend(module.load(self.stdout) or [])
             if orgs and hasattr(module, "generate"):
                 made = module.generate(orgs)
-                self.stdout.write(f"Generated {made} synthetic organizations.")
-        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+                self.stdout.write(
+                    _("Generated %(count)d synthetic organizations.") % {"count": made}
+                )
+        self.stdout.write(self.style.SUCCESS(_("Demo data loaded.")))
         if logins and not quiet_logins:
-            self.stdout.write(f"\nDemo logins (password for all: {logins[0][1]})")
+            self.stdout.write(
+                "\n"
+                + _("Demo logins (password for all: %(password)s)") % {"password": logins[0][1]}
+            )
             for username, _password, description in logins:
                 self.stdout.write(f"  {username:<12} {description}")
