@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.core.calendars import Calendar, date_numeric, date_parse
+from hamafza.core.params import id_param
 from hamafza.core.preferences import calendar_default, lunar_region_default
 
 
@@ -125,3 +126,36 @@ class MultiCalendarDateField(forms.MultiValueField):
         if isinstance(initial, datetime.datetime):
             initial = initial.date()
         return value != initial
+
+
+class IdModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that treats an id out of the databases' range as invalid.
+
+    Django asks the database with whatever number was typed, and SQLite
+    refuses integers past 64 bits with an error instead of "no such row".
+    """
+
+    def to_python(self, value):
+        typed_id = (
+            value not in self.empty_values
+            and self.to_field_name is None
+            and not isinstance(value, self.queryset.model)
+        )
+        if typed_id and id_param(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The many-valued counterpart of ``IdModelChoiceField``."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for item in value or ():
+                if id_param(item) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": item},
+                    )
+        return super()._check_values(value)

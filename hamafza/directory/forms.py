@@ -7,7 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from hamafza.core.forms import MultiCalendarDateField
+from hamafza.core.forms import (
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+    MultiCalendarDateField,
+)
 from hamafza.core.models import City, Country, Language, Province
 from hamafza.core.text import digits_localize, digits_to_ascii
 from hamafza.directory.models import (
@@ -106,6 +110,14 @@ class OrganizationForm(CalendarAwareMixin, NamesFormMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = [name for name in ORGANIZATION_PROFILE_FIELDS if name != "names"]
+        field_classes = {
+            "country": IdModelChoiceField,
+            "province": IdModelChoiceField,
+            "city": IdModelChoiceField,
+            "parent": IdModelChoiceField,
+            "languages": IdModelMultipleChoiceField,
+            "fields": IdModelMultipleChoiceField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "languages": forms.CheckboxSelectMultiple,

@@ -340,3 +340,21 @@ def test_huge_numbers_in_pages_are_not_errors(client, django_user_model):
     )
     assert response.status_code == 200
     assert "target" in response.context["form"].errors
+
+
+def test_huge_parent_number_in_the_form_is_a_field_error(client):
+    organization = OrganizationFactory()
+    client.force_login(user_with_role(organization, Role.EDITOR))
+    response = client.post(
+        reverse("directory:edit", args=[organization.pk]),
+        {
+            "kind": "heyat",
+            "name": organization.name,
+            "country": organization.country_id,
+            "parent": "9" * 30,
+            "province": "9" * 30,
+            "languages": ["9" * 30],
+        },
+    )
+    assert response.status_code == 200
+    assert {"parent", "province", "languages"} <= set(response.context["form"].errors)
