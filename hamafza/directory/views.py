@@ -26,7 +26,7 @@ def organization_list(request):
     page = selectors.organization_page(
         filters=filters, number=request.GET.get("page"), size=PAGE_SIZE
     )
-    facets = selectors.directory_facets(country=filters.country)
+    partial = bool(request.headers.get("HX-Request"))
     chosen = {
         "kind": filters.kind,
         "country": filters.country.upper(),
@@ -42,16 +42,17 @@ def organization_list(request):
         "page": page,
         "cards": cards,
         "cards_html": presenters.cards_html(cards),
-        "options": {
-            name: presenters.filter_options_html(facets, name, chosen[name]) for name in chosen
-        },
+        "options": {} if partial else _filter_options(filters, chosen),
         "can_add": organization_policy.can_add(request.user, None),
         "query_without_page": _query_without_page(request),
     }
-    template = (
-        "directory/_results.html" if request.headers.get("HX-Request") else "directory/list.html"
-    )
+    template = "directory/_results.html" if partial else "directory/list.html"
     return render(request, template, context)
+
+
+def _filter_options(filters, chosen: dict[str, str]) -> dict[str, str]:
+    facets = selectors.directory_facets(country=filters.country)
+    return {name: presenters.filter_options_html(facets, name, chosen[name]) for name in chosen}
 
 
 def _query_without_page(request) -> str:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from hamafza.core.models import Country, Language, Province
 from hamafza.core.selectors import places_index_forget
-from hamafza.directory.models import Organization, OrganizationKind, Role
+from hamafza.directory.models import Organization, OrganizationKind, OrganizationRelation, Role
 from hamafza.directory.selectors import facets_forget_local
 from hamafza.directory.tests.factories import (
     MembershipFactory,
@@ -110,11 +110,23 @@ class TestQueryCounts:
         organization = OrganizationFactory()
         OrganizationFactory(parent=organization)
         MembershipFactory(organization=organization)
+        OrganizationRelation.objects.create(
+            source=organization, target=OrganizationFactory(), kind="supports"
+        )
+        OrganizationRelation.objects.create(
+            source=OrganizationFactory(), target=organization, kind="member_of"
+        )
         url = reverse("directory:detail", args=[organization.pk])
         small = _queries(client, url)
         for _ in range(10):
             OrganizationFactory(parent=organization)
             MembershipFactory(organization=organization, person=PersonFactory())
+            OrganizationRelation.objects.create(
+                source=organization, target=OrganizationFactory(), kind="supports"
+            )
+            OrganizationRelation.objects.create(
+                source=OrganizationFactory(), target=organization, kind="member_of"
+            )
         assert _queries(client, url) == small
 
     def test_api_list_does_not_grow(self, client):
