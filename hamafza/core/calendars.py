@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import datetime
 import re
-import time
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
 import jdatetime
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -28,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from hijridate import Gregorian, Hijri
 
 from hamafza.core.text import digits_localize, digits_to_ascii
+from hamafza.core.versions import version_bump, version_get
 
 
 class Calendar(models.TextChoices):
@@ -238,13 +237,7 @@ _tables: dict[str, _RegionTable] = {}
 
 def _table_version() -> int | None:
     """The shared version number; None when the cache keeps nothing (DummyCache)."""
-    version = cache.get(TABLE_VERSION_KEY)
-    if version is None:
-        # A fresh number after the cache lost the key, so that no process
-        # mistakes its old table for the current one.
-        cache.add(TABLE_VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(TABLE_VERSION_KEY)
-    return version
+    return version_get(TABLE_VERSION_KEY)
 
 
 def _region_table_load(region: str, version: int | None) -> _RegionTable:
@@ -281,10 +274,7 @@ def hijri_table_invalidate() -> None:
     ``HijriMonthStart`` rows.
     """
     _tables.clear()
-    try:
-        cache.incr(TABLE_VERSION_KEY)
-    except ValueError:
-        cache.set(TABLE_VERSION_KEY, time.time_ns(), timeout=None)
+    version_bump(TABLE_VERSION_KEY)
 
 
 # --------------------------------------------------------------------------

@@ -3,9 +3,8 @@
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from hamafza.core.models import City, Country, Language, Province
+from hamafza.core.versions import version_bump, version_get
 
 PLACES_VERSION_KEY = "core:places:version"
 PLACES_MAX_AGE = 300  # seconds a process trusts its copy without asking the cache
@@ -29,14 +28,6 @@ class PlacesIndex:
 _local: dict[str, object] = {"version": None, "checked": 0.0, "loaded": 0.0, "index": None}
 
 
-def _places_version() -> int:
-    version = cache.get(PLACES_VERSION_KEY)
-    if version is None:
-        cache.add(PLACES_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(PLACES_VERSION_KEY)
-    return version
-
-
 def places_index() -> PlacesIndex:
     """This process's copy of the places, reloaded when they change.
 
@@ -47,7 +38,7 @@ def places_index() -> PlacesIndex:
     index = _local["index"]
     if index is not None and now - _local["checked"] < 5:
         return index
-    version = _places_version()
+    version = version_get(PLACES_VERSION_KEY)
     if index is None or version != _local["version"] or now - _local["loaded"] > PLACES_MAX_AGE:
         index = PlacesIndex(
             countries=Country.objects.in_bulk(),
@@ -68,7 +59,4 @@ def places_index_forget() -> None:
 def places_invalidate() -> None:
     """Tell every process to reload its places (after a load or an edit)."""
     places_index_forget()
-    try:
-        cache.incr(PLACES_VERSION_KEY)
-    except ValueError:
-        cache.set(PLACES_VERSION_KEY, time.time_ns(), None)
+    version_bump(PLACES_VERSION_KEY)

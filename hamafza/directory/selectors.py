@@ -15,6 +15,7 @@ from hamafza.core.params import id_param
 from hamafza.core.search import search_filter
 from hamafza.core.selectors import places_index
 from hamafza.core.text import normalize
+from hamafza.core.versions import version_get
 from hamafza.directory.models import (
     ActivityField,
     Membership,
@@ -266,16 +267,6 @@ def person_list(*, q: str = "") -> QuerySet[Person]:
     return queryset.order_by("name", "id")
 
 
-def _facets_version() -> int:
-    version = cache.get(FACETS_CACHE_VERSION_KEY)
-    if version is None:
-        # A fresh start (or a lost cache) begins from the clock, never from a
-        # number an older process may still hold results for.
-        cache.add(FACETS_CACHE_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(FACETS_CACHE_VERSION_KEY)
-    return version
-
-
 def facets_forget_local() -> None:
     """Drop this process's copies of the facets (tests)."""
     _facets_local.clear()
@@ -307,7 +298,7 @@ def directory_facets(*, country: str = "") -> Facets:
     does not even unpickle it.
     """
     language = (get_language() or "fa").split("-")[0]
-    key = f"directory:facets:{_facets_version()}:{language}:{country.upper()}"
+    key = f"directory:facets:{version_get(FACETS_CACHE_VERSION_KEY)}:{language}:{country.upper()}"
     now = time.monotonic()
     local = _facets_local.get(key)
     if local is not None and now - local[0] < FACETS_TIMEOUT:

@@ -5,17 +5,16 @@ checks the model's policy, validates the whole row, and writes in one
 transaction. A refused or invalid write changes nothing.
 """
 
-import time
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hamafza.core.permissions import is_coordinator
+from hamafza.core.versions import version_bump
 from hamafza.directory.models import (
     ORGANIZATION_PROFILE_FIELDS,
     ActivityField,
@@ -39,10 +38,7 @@ FACETS_CACHE_VERSION_KEY = "directory:facets:version"
 
 def facets_invalidate() -> None:
     """Filter options (countries, provinces … that have organizations) are cached; drop them."""
-    try:
-        cache.incr(FACETS_CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(FACETS_CACHE_VERSION_KEY, time.time_ns(), None)
+    version_bump(FACETS_CACHE_VERSION_KEY)
 
 
 def _apply(instance, values: dict[str, Any], allowed: frozenset[str]) -> list[str]:
