@@ -146,3 +146,34 @@ def test_huge_parent_in_a_payload_is_a_field_error(coordinator_client):
     )
     assert response.status_code == 400
     assert "parent" in response.json()
+
+
+def _png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (15, 92, 77)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_logo_upload_checks_type_and_size(coordinator_client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    organization = OrganizationFactory()
+    url = f"/api/organizations/{organization.pk}/"
+    fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png")
+    response = coordinator_client.patch(url, {"logo": fake}, format="multipart")
+    assert response.status_code == 400 and "logo" in response.json()
+    settings.HAMAFZA_LOGO_MAX_BYTES = 10
+    big = SimpleUploadedFile("logo.png", _png_bytes(), content_type="image/png")
+    response = coordinator_client.patch(url, {"logo": big}, format="multipart")
+    assert response.status_code == 400 and "logo" in response.json()
+    settings.HAMAFZA_LOGO_MAX_BYTES = 1024 * 1024
+    good = SimpleUploadedFile("logo.png", _png_bytes(), content_type="image/png")
+    response = coordinator_client.patch(url, {"logo": good}, format="multipart")
+    assert response.status_code == 200, response.content
+    organization.refresh_from_db()
+    assert organization.logo.name.endswith(".png")
