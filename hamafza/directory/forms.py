@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,25 @@ def validate_logo(upload) -> None:
     kind = (getattr(image, "format", "") or "").lower()
     if (content_type and content_type not in LOGO_TYPES) or kind not in {"png", "jpeg", "webp"}:
         raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."))
+
+
+class OrganizationInput(forms.TextInput):
+    """An organization's number, found by typing its name.
+
+    As the visitor types, HTMX fetches matching organizations into a
+    ``<datalist>``; choosing one fills in its number. Without JavaScript the
+    number can be typed directly.
+    """
+
+    template_name = "directory/widgets/organization_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"dir": "auto", "class": "form-control", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["suggest_url"] = reverse("directory:suggest")
+        return context
 
 
 class LocalizedDecimalField(forms.DecimalField):
@@ -136,8 +156,10 @@ class OrganizationForm(CalendarAwareMixin, NamesFormMixin, forms.ModelForm):
         self.fields["languages"].queryset = Language.objects.all()
         self.fields["fields"].queryset = ActivityField.objects.all()
         self.fields["parent"].queryset = Organization.objects.only("id", "name", "names")
-        self.fields["parent"].widget = forms.NumberInput(attrs={"dir": "ltr"})
-        self.fields["parent"].help_text = _("The number of the organization this one belongs to.")
+        self.fields["parent"].widget = OrganizationInput()
+        self.fields["parent"].help_text = _(
+            "Type part of its name and choose it from the list; its number fills in."
+        )
         self.fields["logo"].validators.append(validate_logo)
         for field in self.fields.values():
             css = (
@@ -170,11 +192,11 @@ class RelationForm(CalendarAwareMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("relation"), choices=OrganizationRelation._meta.get_field("kind").choices
     )
-    target = forms.IntegerField(
-        label=_("related organization (number)"),
-        min_value=1,
-        max_value=2**63 - 1,
-        widget=forms.NumberInput(attrs={"dir": "ltr", "class": "form-control"}),
+    target = IdModelChoiceField(
+        label=_("related organization"),
+        queryset=Organization.objects.only("id", "name", "names"),
+        widget=OrganizationInput(),
+        help_text=_("Type part of its name and choose it from the list; its number fills in."),
     )
     starts_on = MultiCalendarDateField(label=_("Start date"), required=False)
     ends_on = MultiCalendarDateField(label=_("End date"), required=False)
@@ -188,12 +210,6 @@ class RelationForm(CalendarAwareMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].widget.attrs["class"] = "form-select"
-
-    def clean_target(self):
-        try:
-            return Organization.objects.get(pk=self.cleaned_data["target"])
-        except Organization.DoesNotExist as exc:
-            raise ValidationError(_("There is no organization with this number.")) from exc
 
 
 class MembershipForm(forms.Form):

@@ -224,6 +224,14 @@ def organization_page(
     )
 
 
+def organization_suggestions(*, q: str, limit: int = 10) -> list[DirectoryRow]:
+    """A few organizations matching ``q``, for choosing one by name."""
+    if not q.strip():
+        return []
+    queryset = organization_list(filters=DirectoryFilters(q=q[:200]))
+    return directory_rows(list(queryset.values(*ROW_FIELDS)[:limit]))
+
+
 def organization_total() -> int:
     """How many organizations there are, from the cached per-kind counts."""
     return sum(option.count or 0 for option in directory_facets()["kind"])

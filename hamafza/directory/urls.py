@@ -6,6 +6,7 @@ app_name = "directory"
 urlpatterns = [
     path("", views.organization_list, name="list"),
     path("new/", views.organization_create, name="create"),
+    path("suggest/", views.organization_suggest, name="suggest"),
     path("<int:pk>/", views.organization_detail, name="detail"),
     path("<int:pk>/edit/", views.organization_edit, name="edit"),
     path("<int:pk>/relations/", views.organization_relations, name="relations"),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -53,6 +54,32 @@ def organization_list(request):
 def _filter_options(filters, chosen: dict[str, str]) -> dict[str, str]:
     facets = selectors.directory_facets(country=filters.country)
     return {name: presenters.filter_options_html(facets, name, chosen[name]) for name in chosen}
+
+
+def organization_suggest(request):
+    """``<option>``s for the organization pickers (HTMX fills a ``<datalist>``)."""
+    separator = presenters.list_separator()
+    language = get_language()
+    rows = [
+        {
+            "pk": row.pk,
+            "name": row.display_name(language),
+            "place": separator.join(
+                p.display_name(language) for p in (row.city, row.country) if p is not None
+            ),
+        }
+        for row in selectors.organization_suggestions(q=_suggest_query(request.GET))
+    ]
+    return render(request, "directory/_suggestions.html", {"rows": rows})
+
+
+SUGGEST_FIELDS = {"parent", "target"}
+
+
+def _suggest_query(params) -> str:
+    """The typed text: ``q``, or the picker's own field (HTMX sends the input by its name)."""
+    field = params.get("field", "")
+    return params.get("q") or (params.get(field, "") if field in SUGGEST_FIELDS else "")
 
 
 def _query_without_page(request) -> str:

@@ -83,3 +83,29 @@ def test_language_choice_is_remembered(browser, live_server):
     page.goto(f"{live_server.url}/directory/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     context.close()
+
+
+def test_organization_picker_suggests_by_name(browser, live_server):
+    from hamafza.directory.models import Role
+    from hamafza.directory.tests.factories import user_with_role
+
+    # Given an editor of one organization and another organization to relate to
+    source = OrganizationFactory(name="هیئت محبان")
+    OrganizationFactory(name="العتبة الكاظمية المقدسة")
+    user_with_role(source, Role.EDITOR, username="picker")
+    context = browser.new_context(locale="fa")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "picker")
+    page.fill("#id_password", "pass")
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+    # When they type part of the other's name, spelt the Persian way
+    page.goto(f"{live_server.url}/directory/{source.pk}/relations/")
+    page.fill("#id_target", "کاظمیه")
+    option = page.locator("#id_target-suggestions option")
+    option.first.wait_for(state="attached")
+    # Then the list offers it, by name, with its number as the value
+    assert option.count() == 1
+    assert "العتبة الكاظمية المقدسة" in option.first.inner_text()
+    context.close()

@@ -370,3 +370,43 @@ def test_huge_parent_number_in_the_form_is_a_field_error(client):
     )
     assert response.status_code == 200
     assert {"parent", "province", "languages"} <= set(response.context["form"].errors)
+
+
+class TestOrganizationPicker:
+    def test_suggestions_match_any_spelling_and_are_bounded(self, client):
+        OrganizationFactory(name="هیئت انصار الحسین", names={"en": "Ansar al-Husayn"})
+        for i in range(15):
+            OrganizationFactory(name=f"مسجد {i}")
+        response = client.get(reverse("directory:suggest"), {"q": "انصار الحسين"})
+        assert response.status_code == 200
+        assert response.content.decode().count("<option") == 1
+        assert "هیئت انصار الحسین" in response.content.decode()
+        many = client.get(
+            reverse("directory:suggest"), {"field": "parent", "parent": "مسجد"}
+        ).content.decode()
+        assert many.count("<option") == 10
+        assert client.get(reverse("directory:suggest")).content.strip() == b""
+
+    def test_suggestions_cost_a_fixed_number_of_queries(self, client):
+        for i in range(3):
+            OrganizationFactory(name=f"هیئت {i}")
+        small = _queries(client, reverse("directory:suggest"), {"q": "هیئت"})
+        for i in range(20):
+            OrganizationFactory(name=f"هیئت دیگر {i}")
+        assert _queries(client, reverse("directory:suggest"), {"q": "هیئت"}) == small
+
+    def test_relation_form_renders_the_picker_and_accepts_a_chosen_number(self, client):
+        source, target = OrganizationFactory(), OrganizationFactory()
+        client.force_login(user_with_role(source, Role.EDITOR))
+        page = client.get(reverse("directory:relations", args=[source.pk])).content.decode()
+        assert 'list="id_target-suggestions"' in page and "<datalist" in page
+        response = client.post(
+            reverse("directory:relations", args=[source.pk]),
+            {"kind": "supports", "target": str(target.pk)},
+        )
+        assert response.status_code == 302
+        response = client.post(
+            reverse("directory:relations", args=[source.pk]),
+            {"kind": "partner_of", "target": "a name not chosen from the list"},
+        )
+        assert "target" in response.context["form"].errors
