@@ -6,9 +6,10 @@ template keeps its rendering cost a small, fixed part of the request.
 """
 
 from dataclasses import dataclass
+from html import escape as escape_text
 
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, pgettext
 
@@ -29,49 +30,44 @@ class Card:
     last_active: str  # a <time> element, or ""
 
 
-CARD_HTML = (
-    '<div class="col"><article class="card h-100 hz-card"><div class="card-body">'
-    '<h2 class="h5 card-title"><a href="{}" class="stretched-link text-decoration-none">{}</a>'
-    '</h2><p class="card-subtitle mb-2 hz-meta">{}</p><p class="mb-1">{}</p>{}{}{}'
-    "</div></article></div>"
-)
-
-
 def cards_html(cards: list[Card]) -> str:
-    """The cards as HTML, built with ``format_html`` (every value escaped).
+    """The cards as HTML, every value escaped.
 
-    One call per card instead of a dozen template nodes: the list is the
-    largest part of the busiest page.
+    Plain string building with the standard library's ``html.escape``: the
+    list is the largest part of the busiest page, and ``format_html`` costs
+    several times as much per value.
     """
-    languages_label = gettext("Languages:")
-    active = format_html('<span class="badge text-bg-success">{}</span>', gettext("Active"))
-    inactive = format_html('<span class="badge text-bg-secondary">{}</span>', gettext("Inactive"))
-    return format_html_join(
-        "\n",
-        CARD_HTML,
-        (
-            (
-                card.url,
-                card.name,
-                card.kind,
-                card.place,
-                format_html('<p class="mb-1 hz-meta">{} {}</p>', languages_label, card.languages)
-                if card.languages
-                else "",
-                active if card.is_active else inactive,
-                format_html(
-                    '<span class="hz-meta">{}</span>',
-                    format_html(
-                        escape(gettext("last active on %(last)s")).replace("%(last)s", "{}"),
-                        card.last_active,
-                    ),
-                )
-                if card.last_active
-                else "",
-            )
-            for card in cards
-        ),
+    active = (
+        f'<span class="badge text-bg-success">{escape_text(gettext("Active"))}</span>'
     )
+    inactive = (
+        f'<span class="badge text-bg-secondary">{escape_text(gettext("Inactive"))}</span>'
+    )
+    languages_label = escape_text(gettext("Languages:"))
+    last_active = escape_text(gettext("last active on %(last)s"))
+    parts = []
+    for card in cards:
+        languages = (
+            f'<p class="mb-1 hz-meta">{languages_label} {escape_text(card.languages)}</p>'
+            if card.languages
+            else ""
+        )
+        seen = (
+            # ``card.last_active`` is a <time> element built by time_html.
+            f'<span class="hz-meta">{last_active.replace("%(last)s", card.last_active)}</span>'
+            if card.last_active
+            else ""
+        )
+        parts.append(
+            '<div class="col"><article class="card h-100 hz-card"><div class="card-body">'
+            f'<h2 class="h5 card-title"><a href="{escape_text(card.url)}" '
+            f'class="stretched-link text-decoration-none">{escape_text(card.name)}</a></h2>'
+            f'<p class="card-subtitle mb-2 hz-meta">{escape_text(card.kind)}</p>'
+            f'<p class="mb-1">{escape_text(card.place)}</p>{languages}'
+            f"{active if card.is_active else inactive}{seen}"
+            "</div></article></div>"
+        )
+    return mark_safe("\n".join(parts))  # every value above is escaped
 
 
 _PK_MARK = 987654321
