@@ -14,6 +14,7 @@ urlpatterns = [
     path("preferences/calendar/", core_views.calendar_set, name="calendar-set"),
     path("accounts/", include("hamafza.accounts.urls")),
     path("directory/", include("hamafza.directory.urls")),
+    path("ingest/rtmp/", include("hamafza.broadcast.urls_ingest")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

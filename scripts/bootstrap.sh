@@ -21,6 +21,7 @@ NODE_ASSET_DIRS=(
     node_modules/htmx.org/dist
     node_modules/vazirmatn
     node_modules/@fontsource/noto-naskh-arabic
+    node_modules/hls.js/dist
 )
 APT_PACKAGES=(
     nginx libnginx-mod-rtmp ffmpeg gettext

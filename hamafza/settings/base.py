@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "hamafza.core",
     "hamafza.accounts",
     "hamafza.directory",
+    "hamafza.broadcast",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +163,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/vazirmatn", NODE_MODULES / "vazirmatn"),
     ("vendor/noto-naskh-arabic", NODE_MODULES / "@fontsource" / "noto-naskh-arabic"),
+    ("vendor/hls.js", NODE_MODULES / "hls.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
@@ -172,6 +176,70 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploads: logos are small images; anything larger is refused by the form.
 HAMAFZA_LOGO_MAX_BYTES = int(os.environ.get("HAMAFZA_LOGO_MAX_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background work: django-tasks with the database backend; `manage.py db_worker`
+# runs it (the Procfile's worker). At scale, a Redis-backed backend takes its place.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("HAMAFZA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# Live ingest (nginx-rtmp) and packaging (ffmpeg). `manage.py ingest_config`
+# writes nginx's configuration from these; every address is loopback by default.
+HAMAFZA_INGEST_DIR = Path(os.environ.get("HAMAFZA_INGEST_DIR", VAR_DIR / "ingest"))
+HAMAFZA_INGEST_RTMP_HOST = os.environ.get("HAMAFZA_INGEST_RTMP_HOST", "127.0.0.1")
+HAMAFZA_INGEST_RTMP_PORT = int(os.environ.get("HAMAFZA_INGEST_RTMP_PORT", "1935"))
+# The address encoders are told to publish to (a public name in production).
+HAMAFZA_INGEST_PUBLIC_URL = os.environ.get(
+    "HAMAFZA_INGEST_PUBLIC_URL", f"rtmp://127.0.0.1:{HAMAFZA_INGEST_RTMP_PORT}/live"
+)
+# nginx's HTTP side: HLS, archive files, the RTMP stat page and control.
+HAMAFZA_INGEST_HTTP_HOST = os.environ.get("HAMAFZA_INGEST_HTTP_HOST", "127.0.0.1")
+HAMAFZA_INGEST_HTTP_PORT = int(os.environ.get("HAMAFZA_INGEST_HTTP_PORT", "8081"))
+# Where nginx-rtmp calls Django back (on_publish and the rest).
+HAMAFZA_INGEST_CALLBACK_URL = os.environ.get("HAMAFZA_INGEST_CALLBACK_URL", "http://127.0.0.1:8000")
+# Shared secret for the callbacks; the endpoint also refuses non-loopback callers
+# unless HAMAFZA_INGEST_ALLOWED_ADDRESSES names them.
+HAMAFZA_INGEST_SECRET = os.environ.get("HAMAFZA_INGEST_SECRET", "")
+HAMAFZA_INGEST_ALLOWED_ADDRESSES = [
+    a for a in os.environ.get("HAMAFZA_INGEST_ALLOWED_ADDRESSES", "127.0.0.1,::1").split(",") if a
+]
+# Packaging output: live HLS, recordings and the archive, each in its own tree
+# (never under an nginx hls_path, whose cleanup deletes recursively).
+HAMAFZA_LIVE_DIR = Path(os.environ.get("HAMAFZA_LIVE_DIR", VAR_DIR / "live"))
+HAMAFZA_RECORDINGS_DIR = Path(os.environ.get("HAMAFZA_RECORDINGS_DIR", VAR_DIR / "recordings"))
+HAMAFZA_ARCHIVE_DIR = Path(os.environ.get("HAMAFZA_ARCHIVE_DIR", VAR_DIR / "archive"))
+HAMAFZA_FFMPEG = os.environ.get("HAMAFZA_FFMPEG", "ffmpeg")
+HAMAFZA_FFPROBE = os.environ.get("HAMAFZA_FFPROBE", "ffprobe")
+HAMAFZA_NGINX = os.environ.get("HAMAFZA_NGINX", "nginx")
+HAMAFZA_HLS_SEGMENT_SECONDS = float(os.environ.get("HAMAFZA_HLS_SEGMENT_SECONDS", "1"))
+HAMAFZA_HLS_PLAYLIST_SEGMENTS = int(os.environ.get("HAMAFZA_HLS_PLAYLIST_SEGMENTS", "8"))
+HAMAFZA_AUDIO_BITRATE = os.environ.get("HAMAFZA_AUDIO_BITRATE", "64k")
+# Extra transcoded renditions beside the source copy, e.g. "360,720". Off by default.
+HAMAFZA_TRANSCODE_HEIGHTS = [
+    int(h) for h in os.environ.get("HAMAFZA_TRANSCODE_HEIGHTS", "").split(",") if h.strip()
+]
+# Delivery: HLS and archive files come from nginx (or edges in front of it), never
+# from Python. Viewers inside HAMAFZA_DOMESTIC_COUNTRIES get the domestic base URL,
+# others the international one; the country comes from a header the edge sets.
+_DELIVERY_DEFAULT = f"http://{HAMAFZA_INGEST_HTTP_HOST}:{HAMAFZA_INGEST_HTTP_PORT}"
+HAMAFZA_DELIVERY_DOMESTIC_URL = os.environ.get("HAMAFZA_DELIVERY_DOMESTIC_URL", _DELIVERY_DEFAULT)
+HAMAFZA_DELIVERY_INTERNATIONAL_URL = os.environ.get(
+    "HAMAFZA_DELIVERY_INTERNATIONAL_URL", HAMAFZA_DELIVERY_DOMESTIC_URL
+)
+HAMAFZA_DOMESTIC_COUNTRIES = os.environ.get("HAMAFZA_DOMESTIC_COUNTRIES", "IR").split(",")
+HAMAFZA_VIEWER_COUNTRY_HEADER = os.environ.get("HAMAFZA_VIEWER_COUNTRY_HEADER", "X-Viewer-Country")
+# Players send a heartbeat this often; a viewer counts for three heartbeats.
+HAMAFZA_HEARTBEAT_SECONDS = int(os.environ.get("HAMAFZA_HEARTBEAT_SECONDS", "15"))
+# A key not limited to one broadcast feeds the channel's scheduled broadcast
+# starting within this many minutes of now; otherwise a new broadcast is opened.
+HAMAFZA_SCHEDULE_MATCH_MINUTES = int(os.environ.get("HAMAFZA_SCHEDULE_MATCH_MINUTES", "120"))
+# An encoder that reconnects within this many seconds continues the same broadcast;
+# the archive is built once it has passed.
+HAMAFZA_RECONNECT_GRACE_SECONDS = int(os.environ.get("HAMAFZA_RECONNECT_GRACE_SECONDS", "30"))
+HAMAFZA_ARCHIVE_MAX_ATTEMPTS = int(os.environ.get("HAMAFZA_ARCHIVE_MAX_ATTEMPTS", "3"))
+HAMAFZA_FFMPEG_TIMEOUT = int(os.environ.get("HAMAFZA_FFMPEG_TIMEOUT", "3600"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,0 +1,588 @@
+"""Every change to channels, keys and broadcasts goes through here.
+
+Staff actions take the acting user (``actor``) and check the policy. The
+ingest's callbacks (nginx-rtmp, the packager) are trusted code: they are
+authenticated by the callback endpoint and act as ``SYSTEM``.
+
+Concurrency: the ingest calls back for one stream from several places at
+once (``live`` and ``internal`` both report publish and publish_done;
+record_done races publish_done). Each callback locks the broadcast row
+(``select_for_update``) before it moves its status, and every transition is
+safe to repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hamafza.directory.models import Organization
+from hamafza.directory.services import organization_activity_record
+
+from . import ingest
+from .models import (
+    ArchiveItem,
+    ArchiveStatus,
+    Broadcast,
+    BroadcastStatus,
+    Channel,
+    IngestEvent,
+    IngestOutcome,
+    Recording,
+    StreamKey,
+    broadcast_id_from_ingest_name,
+    channel_id_from_stream_name,
+)
+from .policies import broadcast_policy, channel_policy, stream_key_policy
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "hz_"
+KEY_SHOWN_CHARACTERS = 8
+
+# Why the ingest refused or ended a stream: a code kept on the event, a sentence shown to staff.
+REASONS = {
+    "malformed": gettext_lazy("The stream name is not of the form c<channel>?key=<key>."),
+    "unknown_channel": gettext_lazy("There is no such channel."),
+    "channel_inactive": gettext_lazy("The channel is switched off."),
+    "unknown_key": gettext_lazy("The stream key is wrong."),
+    "other_channel": gettext_lazy("The stream key belongs to another channel."),
+    "revoked_key": gettext_lazy("The stream key has been revoked."),
+    "expired_key": gettext_lazy("The stream key has expired."),
+    "broadcast_over": gettext_lazy("The key's broadcast has ended or was cancelled."),
+    "already_live": gettext_lazy("Another encoder is already live on this channel."),
+    "unknown_broadcast": gettext_lazy("There is no such broadcast."),
+    "not_live": gettext_lazy("The broadcast is not live."),
+    "no_audio": gettext_lazy("The stream has no audio; every broadcast needs sound."),
+    "unsupported_video": gettext_lazy(
+        "The video codec is not supported; send H.264 (AVC) video, or audio alone."
+    ),
+    "unsupported_audio": gettext_lazy("The audio codec is not supported; send AAC or MP3 audio."),
+    "unreadable": gettext_lazy("The stream could not be read."),
+    "ended": gettext_lazy("The encoder stopped."),
+    "missed_end": gettext_lazy("The ingest no longer has the stream; the broadcast was ended."),
+}
+SUPPORTED_VIDEO = {"h264"}
+SUPPORTED_AUDIO = {"aac", "mp3"}
+
+
+def reason_text(code: str) -> str:
+    return str(REASONS.get(code, code))
+
+
+# --- channels -----------------------------------------------------------------------------
+
+CHANNEL_FIELDS = frozenset({"slug", "name", "names", "description", "visibility", "language"})
+CHANNEL_CHANGE_FIELDS = CHANNEL_FIELDS | {"is_active"}
+
+
+def _apply(instance, values: dict[str, Any], allowed: frozenset[str]) -> list[str]:
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(
+            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
+    for field, value in values.items():
+        setattr(instance, field, value)
+    return list(values)
+
+
+def channel_create(*, actor, organization: Organization, **values: Any) -> Channel:
+    channel_policy.check(actor, "add", organization)
+    channel = Channel(organization=organization)
+    _apply(channel, values, CHANNEL_FIELDS)
+    with transaction.atomic():
+        channel.full_clean()
+        channel.save()
+    return channel
+
+
+def channel_update(*, actor, channel: Channel, **values: Any) -> Channel:
+    channel_policy.check(actor, "change", channel)
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().get(pk=channel.pk)
+        changed = _apply(locked, values, CHANNEL_CHANGE_FIELDS)
+        locked.full_clean()
+        locked.save(update_fields=changed or None)
+    return locked
+
+
+def channel_delete(*, actor, channel: Channel) -> None:
+    channel_policy.check(actor, "delete", channel)
+    if channel.broadcasts.filter(status=BroadcastStatus.LIVE).exists():
+        raise ValidationError(_("The channel is live; stop the broadcast first."))
+    channel.delete()
+
+
+# --- stream keys --------------------------------------------------------------------------
+
+
+def key_hash(secret: str) -> str:
+    """Keys are long random strings, so a plain SHA-256 is safe to keep and fast to look up."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _key_check(channel: Channel, broadcast: Broadcast | None, expires_at: datetime | None):
+    if broadcast is not None and broadcast.channel_id != channel.pk:
+        raise ValidationError({"broadcast": _("The broadcast belongs to another channel.")})
+    if broadcast is not None and broadcast.status not in (
+        BroadcastStatus.SCHEDULED,
+        BroadcastStatus.LIVE,
+    ):
+        raise ValidationError({"broadcast": _("The broadcast has ended or was cancelled.")})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+
+
+def stream_key_create(
+    *,
+    actor,
+    channel: Channel,
+    label: str = "",
+    broadcast: Broadcast | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[StreamKey, str]:
+    """A new key for the channel: the row, and the secret (shown once, never stored)."""
+    stream_key_policy.check(actor, "add", channel)
+    _key_check(channel, broadcast, expires_at)
+    secret = KEY_PREFIX + secrets.token_urlsafe(24)
+    key = StreamKey(
+        channel=channel,
+        label=label,
+        prefix=secret[: len(KEY_PREFIX) + KEY_SHOWN_CHARACTERS],
+        key_hash=key_hash(secret),
+        broadcast=broadcast,
+        expires_at=expires_at,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    with transaction.atomic():
+        key.full_clean()
+        key.save()
+    return key, secret
+
+
+def stream_key_revoke(*, actor, key: StreamKey) -> StreamKey:
+    """Revoke a key. A broadcast live with it goes on until the encoder stops."""
+    stream_key_policy.check(actor, "change", key)
+    StreamKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    key.refresh_from_db(fields=["revoked_at"])
+    return key
+
+
+def stream_key_rotate(*, actor, key: StreamKey) -> tuple[StreamKey, str]:
+    """Revoke a key and make its replacement (same label, broadcast and expiry) in one step."""
+    stream_key_policy.check(actor, "change", key)
+    with transaction.atomic():
+        stream_key_revoke(actor=actor, key=key)
+        broadcast = key.broadcast
+        expires_at = key.expires_at if key.expires_at and key.expires_at > timezone.now() else None
+        if broadcast is not None and broadcast.status not in (
+            BroadcastStatus.SCHEDULED,
+            BroadcastStatus.LIVE,
+        ):
+            broadcast = None
+        return stream_key_create(
+            actor=actor,
+            channel=key.channel,
+            label=key.label,
+            broadcast=broadcast,
+            expires_at=expires_at,
+        )
+
+
+def publish_address(channel: Channel) -> tuple[str, str]:
+    """What an encoder is given: the server URL and the stream name (without the key)."""
+    return settings.HAMAFZA_INGEST_PUBLIC_URL, channel.stream_name
+
+
+# --- broadcasts ---------------------------------------------------------------------------
+
+BROADCAST_FIELDS = frozenset(
+    {"title", "titles", "speaker", "occasion", "description", "language", "scheduled_start"}
+)
+
+
+def broadcast_schedule(*, actor, channel: Channel, **values: Any) -> Broadcast:
+    """Announce a broadcast on the channel."""
+    broadcast_policy.check(actor, "add", channel)
+    broadcast = Broadcast(
+        channel=channel,
+        status=BroadcastStatus.SCHEDULED,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    _apply(broadcast, values, BROADCAST_FIELDS)
+    if broadcast.scheduled_start is None:
+        raise ValidationError({"scheduled_start": _("A scheduled broadcast needs a start time.")})
+    with transaction.atomic():
+        broadcast.full_clean()
+        broadcast.save()
+    return broadcast
+
+
+def broadcast_update(*, actor, broadcast: Broadcast, **values: Any) -> Broadcast:
+    broadcast_policy.check(actor, "change", broadcast)
+    with transaction.atomic():
+        locked = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+        changed = _apply(locked, values, BROADCAST_FIELDS)
+        if "scheduled_start" in changed and locked.status != BroadcastStatus.SCHEDULED:
+            raise ValidationError(
+                {"scheduled_start": _("Only a broadcast that has not started can be moved.")}
+            )
+        locked.full_clean()
+        locked.save(update_fields=[*changed, "search_key"] if changed else None)
+    return locked
+
+
+def broadcast_cancel(*, actor, broadcast: Broadcast) -> Broadcast:
+    broadcast_policy.check(actor, "change", broadcast)
+    with transaction.atomic():
+        locked = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+        if locked.status != BroadcastStatus.SCHEDULED:
+            raise ValidationError(_("Only a broadcast that has not started can be cancelled."))
+        locked.status = BroadcastStatus.CANCELLED
+        locked.save(update_fields=["status"])
+    return locked
+
+
+def broadcast_delete(*, actor, broadcast: Broadcast) -> None:
+    broadcast_policy.check(actor, "delete", broadcast)
+    if broadcast.status == BroadcastStatus.LIVE:
+        raise ValidationError(_("The broadcast is live; stop it first."))
+    broadcast.delete()
+
+
+# --- the ingest's callbacks ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishDecision:
+    accepted: bool
+    reason: str = ""
+    broadcast: Broadcast | None = None
+
+    @property
+    def message(self) -> str:
+        return reason_text(self.reason)
+
+
+def _event(
+    *,
+    outcome: str,
+    reason: str = "",
+    channel: Channel | None = None,
+    broadcast: Broadcast | None = None,
+    key_prefix: str = "",
+    address: str | None = None,
+    detail: str = "",
+) -> None:
+    IngestEvent.objects.create(
+        channel=channel,
+        broadcast=broadcast,
+        outcome=outcome,
+        reason=reason,
+        key_prefix=key_prefix[:12],
+        address=address or None,
+        detail=detail[:300],
+    )
+    if outcome == IngestOutcome.REFUSED:
+        log.warning(
+            "ingest refused: %s (channel %s, broadcast %s, key %s…, from %s) %s",
+            reason,
+            getattr(channel, "pk", None),
+            getattr(broadcast, "pk", None),
+            key_prefix,
+            address,
+            detail,
+        )
+
+
+def _refuse(reason: str, **event: Any) -> PublishDecision:
+    _event(outcome=IngestOutcome.REFUSED, reason=reason, **event)
+    return PublishDecision(False, reason)
+
+
+def _reconnect_grace() -> timedelta:
+    return timedelta(seconds=settings.HAMAFZA_RECONNECT_GRACE_SECONDS)
+
+
+def _publishing_now(name: str) -> bool:
+    """Whether nginx-rtmp has a publisher on ``internal/<name>`` now (True if it cannot tell)."""
+    try:
+        streams = ingest.stat_streams()
+    except ingest.IngestUnavailable:
+        return True
+    return any(s.name == name and s.publishing for s in streams)
+
+
+def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast | str:
+    """The broadcast a publish with ``key`` feeds, or the reason it cannot."""
+    live = list(
+        Broadcast.objects.select_for_update().filter(channel=channel, status=BroadcastStatus.LIVE)
+    )
+    for broadcast in live:
+        if _publishing_now(broadcast.ingest_name):
+            return "already_live"
+    if key.broadcast_id is not None:
+        target = Broadcast.objects.select_for_update().get(pk=key.broadcast_id)
+        if target.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.LIVE):
+            return target
+        resumable = (
+            target.status == BroadcastStatus.ENDED
+            and target.ended_at is not None
+            and target.ended_at + _reconnect_grace() > now
+        )
+        return target if resumable else "broadcast_over"
+    if live:
+        return live[0]  # its encoder is gone: a reconnect
+    window = timedelta(minutes=settings.HAMAFZA_SCHEDULE_MATCH_MINUTES)
+    scheduled = list(
+        Broadcast.objects.select_for_update().filter(
+            channel=channel,
+            status=BroadcastStatus.SCHEDULED,
+            scheduled_start__gte=now - window,
+            scheduled_start__lte=now + window,
+        )
+    )
+    if scheduled:
+        return min(scheduled, key=lambda b: abs((b.scheduled_start - now).total_seconds()))
+    recent = (
+        Broadcast.objects.select_for_update()
+        .filter(
+            channel=channel, status=BroadcastStatus.ENDED, ended_at__gt=now - _reconnect_grace()
+        )
+        .order_by("-ended_at")
+        .first()
+    )
+    if recent is not None:
+        return recent
+    return Broadcast(
+        channel=channel,
+        title=channel.name,
+        titles=dict(channel.names),
+        language=channel.language,
+        status=BroadcastStatus.SCHEDULED,
+    )
+
+
+def publish_authorize(*, stream: str, key: str, address: str | None = None) -> PublishDecision:
+    """An encoder asks to publish ``stream`` (``c<channel>``) with ``key``.
+
+    Accepted: the broadcast it feeds is live, and the ingest renames the
+    stream to the broadcast's internal name. Refused: nothing changes but
+    the ingest log.
+    """
+    now = timezone.now()
+    channel_id = channel_id_from_stream_name(stream)
+    prefix = key[: len(KEY_PREFIX) + KEY_SHOWN_CHARACTERS]
+    if channel_id is None or not key:
+        return _refuse("malformed", key_prefix=prefix, address=address, detail=stream[:60])
+    channel = Channel.objects.select_related("organization").filter(pk=channel_id).first()
+    if channel is None:
+        return _refuse("unknown_channel", key_prefix=prefix, address=address, detail=stream[:60])
+    stream_key = StreamKey.objects.filter(key_hash=key_hash(key)).first()
+    context = {"channel": channel, "key_prefix": prefix, "address": address}
+    if stream_key is None:
+        return _refuse("unknown_key", **context)
+    if stream_key.channel_id != channel.pk:
+        return _refuse("other_channel", **context)
+    if stream_key.revoked_at is not None:
+        return _refuse("revoked_key", **context)
+    if stream_key.expires_at is not None and stream_key.expires_at <= now:
+        return _refuse("expired_key", **context)
+    if not channel.is_active:
+        return _refuse("channel_inactive", **context)
+    with transaction.atomic():
+        found = _broadcast_for(channel, stream_key, now)
+        if isinstance(found, str):
+            return _refuse(found, **context)
+        broadcast = found
+        broadcast.status = BroadcastStatus.LIVE
+        broadcast.started_at = broadcast.started_at or now
+        broadcast.ended_at = None
+        broadcast.live_key = stream_key
+        broadcast.refusal = ""
+        broadcast.save()
+        StreamKey.objects.filter(pk=stream_key.pk).update(last_used_at=now)
+        _event(outcome=IngestOutcome.ACCEPTED, broadcast=broadcast, **context)
+    organization_activity_record(organization=channel.organization, on=timezone.localdate(now))
+    return PublishDecision(True, broadcast=broadcast)
+
+
+def publish_internal_check(*, name: str) -> bool:
+    """The ingest pushes ``internal/<name>``: only the name of a live broadcast is let in."""
+    broadcast_id = broadcast_id_from_ingest_name(name)
+    return (
+        broadcast_id is not None
+        and Broadcast.objects.filter(pk=broadcast_id, status=BroadcastStatus.LIVE).exists()
+    )
+
+
+def publish_probe(
+    *, name: str, video_codec: str, audio_codec: str, detail: str = ""
+) -> PublishDecision:
+    """The packager read the stream's codecs. Unsupported ones end the publish."""
+    broadcast_id = broadcast_id_from_ingest_name(name)
+    broadcast = (
+        Broadcast.objects.filter(pk=broadcast_id).select_related("channel").first()
+        if broadcast_id is not None
+        else None
+    )
+    if broadcast is None:
+        return _refuse("unknown_broadcast", detail=name[:60])
+    if broadcast.status != BroadcastStatus.LIVE:
+        return _refuse("not_live", channel=broadcast.channel, broadcast=broadcast)
+    video_codec, audio_codec = video_codec.lower().strip(), audio_codec.lower().strip()
+    reason = ""
+    if not audio_codec and not video_codec:
+        reason = "unreadable"
+    elif not audio_codec:
+        reason = "no_audio"
+    elif audio_codec not in SUPPORTED_AUDIO:
+        reason = "unsupported_audio"
+    elif video_codec and video_codec not in SUPPORTED_VIDEO:
+        reason = "unsupported_video"
+    if reason:
+        codecs = f"video: {video_codec or '-'}, audio: {audio_codec or '-'}"
+        return _publish_refuse(broadcast, reason, detail=f"{codecs} {detail}".strip())
+    Broadcast.objects.filter(pk=broadcast.pk).update(has_video=bool(video_codec))
+    return PublishDecision(True, broadcast=broadcast)
+
+
+def _publish_refuse(broadcast: Broadcast, reason: str, *, detail: str = "") -> PublishDecision:
+    """Undo an accepted publish: the broadcast goes back to what it was, the encoder is dropped."""
+    with transaction.atomic():
+        locked = Broadcast.objects.select_for_update().get(pk=broadcast.pk)
+        locked.refusal = reason_text(reason)
+        locked.status = (
+            BroadcastStatus.SCHEDULED
+            if locked.scheduled_start is not None
+            else BroadcastStatus.CANCELLED
+        )
+        locked.started_at = None
+        locked.ended_at = None
+        locked.save(update_fields=["refusal", "status", "started_at", "ended_at"])
+        _event(
+            outcome=IngestOutcome.REFUSED,
+            reason=reason,
+            channel=broadcast.channel,
+            broadcast=locked,
+            detail=detail,
+        )
+        name = locked.ingest_name
+        transaction.on_commit(lambda: ingest.publisher_drop(name))
+    return PublishDecision(False, reason, locked)
+
+
+def publish_done(*, app: str, stream: str, key: str = "") -> Broadcast | None:
+    """The ingest says a stream stopped. Either application may say it; the first one ends it."""
+    broadcast_id = broadcast_id_from_ingest_name(stream)
+    if broadcast_id is None and key:
+        stream_key = StreamKey.objects.filter(key_hash=key_hash(key)).first()
+        if stream_key is None:
+            return None
+        found = Broadcast.objects.filter(
+            live_key=stream_key, status=BroadcastStatus.LIVE
+        ).values_list("pk", flat=True)
+        broadcast_id = next(iter(found), None)
+    if broadcast_id is None:
+        return None
+    return broadcast_end(broadcast_id=broadcast_id, reason="ended")
+
+
+def broadcast_end(*, broadcast_id: int, reason: str = "ended") -> Broadcast | None:
+    """Mark a live broadcast ended (safe to repeat) and archive it once its recording is in."""
+    now = timezone.now()
+    with transaction.atomic():
+        broadcast = (
+            Broadcast.objects.select_for_update()
+            .select_related("channel")
+            .filter(pk=broadcast_id)
+            .first()
+        )
+        if broadcast is None or broadcast.status != BroadcastStatus.LIVE:
+            return broadcast
+        broadcast.status = BroadcastStatus.ENDED
+        broadcast.ended_at = now
+        broadcast.viewers_current = 0
+        broadcast.save(update_fields=["status", "ended_at", "viewers_current"])
+        _event(
+            outcome=IngestOutcome.ENDED,
+            reason=reason,
+            channel=broadcast.channel,
+            broadcast=broadcast,
+        )
+        _archive_maybe(broadcast)
+    return broadcast
+
+
+def recording_done(*, stream: str, path: str) -> Recording | None:
+    """nginx closed a recording file. Registered once; archived when the broadcast has ended.
+
+    A recording of a refused publish (the broadcast is not live or ended) is
+    deleted: a refusal leaves nothing behind.
+    """
+    broadcast_id = broadcast_id_from_ingest_name(stream)
+    file = _recording_path(path)
+    if broadcast_id is None or file is None:
+        return None
+    with transaction.atomic():
+        broadcast = Broadcast.objects.select_for_update().filter(pk=broadcast_id).first()
+        if broadcast is None or broadcast.status not in (
+            BroadcastStatus.LIVE,
+            BroadcastStatus.ENDED,
+        ):
+            file.unlink(missing_ok=True)
+            return None
+        recording, _created = Recording.objects.get_or_create(
+            path=str(file), defaults={"broadcast": broadcast}
+        )
+        if broadcast.status == BroadcastStatus.ENDED:
+            _archive_maybe(broadcast)
+    return recording
+
+
+def _recording_path(path: str) -> Path | None:
+    """The file, if it lies inside the recordings directory (the callback is not trusted blindly)."""
+    root = Path(settings.HAMAFZA_RECORDINGS_DIR).resolve()
+    try:
+        file = Path(path).resolve()
+    except (OSError, ValueError):
+        return None
+    if root not in file.parents:
+        return None
+    return file
+
+
+def _archive_maybe(broadcast: Broadcast) -> None:
+    """Inside the caller's transaction: an ended broadcast with recordings gets an archive item,
+    and the task that builds it runs after commit (after the reconnect grace)."""
+    if not broadcast.recordings.exists():
+        return
+    item, created = ArchiveItem.objects.get_or_create(broadcast=broadcast)
+    if not created and item.status != ArchiveStatus.PENDING:
+        return
+    broadcast_id = broadcast.pk
+    transaction.on_commit(lambda: archive_enqueue(broadcast_id=broadcast_id))
+
+
+def archive_enqueue(*, broadcast_id: int, delay: timedelta | None = None) -> None:
+    """Queue the archive task (after the reconnect grace, where the backend can wait)."""
+    from .tasks import archive_build_task
+
+    delay = _reconnect_grace() if delay is None else delay
+    task = archive_build_task
+    if delay.total_seconds() > 0 and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + delay)
+    task.enqueue(broadcast_id)
