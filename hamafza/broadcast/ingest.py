@@ -116,6 +116,7 @@ def nginx_config(*, foreground: bool = True) -> str:
     archive = Path(settings.HAMAFZA_ARCHIVE_DIR).resolve()
     recordings = Path(settings.HAMAFZA_RECORDINGS_DIR).resolve()
     packager = Path(__file__).with_name("packager.py").resolve()
+    packager_run = f"{sys.executable} {packager} --config {paths.packager_conf.resolve()}"
     rtmp = f"{settings.HAMAFZA_INGEST_RTMP_HOST}:{settings.HAMAFZA_INGEST_RTMP_PORT}"
     http = f"{settings.HAMAFZA_INGEST_HTTP_HOST}:{settings.HAMAFZA_INGEST_HTTP_PORT}"
     # nginx's workers drop to "nobody" when started as root, and could not
@@ -167,7 +168,7 @@ rtmp {{
             exec_kill_signal term;
             respawn on;
             respawn_timeout 2s;
-            exec_push {sys.executable} {packager} --config {paths.packager_conf.resolve()} --name $name;
+            exec_push {packager_run} --name $name;
         }}
     }}
 }}

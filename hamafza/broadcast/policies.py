@@ -31,7 +31,9 @@ class ChannelPolicy(OrganizationRolePolicy):
 
 
 class StreamKeyPolicy(OrganizationRolePolicy):
-    """Keys are seen and managed by the channel's editors only. ``add`` is asked with the channel."""
+    """Keys are seen and managed by the channel's editors only.
+
+    ``add`` is asked with the channel."""
 
     def organization_id_of(self, obj):
         return obj.channel.organization_id

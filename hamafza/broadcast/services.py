@@ -554,7 +554,7 @@ def recording_done(*, stream: str, path: str) -> Recording | None:
 
 
 def _recording_path(path: str) -> Path | None:
-    """The file, if it lies inside the recordings directory (the callback is not trusted blindly)."""
+    """The file, if it lies inside the recordings directory (callbacks are not trusted blindly)."""
     root = Path(settings.HAMAFZA_RECORDINGS_DIR).resolve()
     try:
         file = Path(path).resolve()
