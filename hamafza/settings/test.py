@@ -13,3 +13,8 @@ WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 HAMAFZA_INGEST_SECRET = "test-ingest-secret"
 HAMAFZA_RECONNECT_GRACE_SECONDS = 0
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the live server answers nginx-rtmp's callbacks from
+    # several threads at once, and threads sharing one in-memory database
+    # lock each other out ("database table is locked").
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-hamafza.sqlite3")}  # noqa: F405
