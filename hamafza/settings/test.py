@@ -1,5 +1,9 @@
 """Fast settings for the test suite (DATABASE_URL still chooses the database)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-secret-key"
@@ -17,4 +21,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the live server answers nginx-rtmp's callbacks from
     # several threads at once, and threads sharing one in-memory database
     # lock each other out ("database table is locked").
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-hamafza.sqlite3")}  # noqa: F405
+    # One per process, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"hamafza-test-{os.getpid()}.sqlite3")
+    }
