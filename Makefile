@@ -28,11 +28,12 @@ bootstrap: ## install what is missing (Debian packages, .venv, npm assets, .mo f
 
 run: export DJANGO_DEBUG := $(DJANGO_DEBUG)
 run: export PORT := $(PORT)
+run: export HAMAFZA_INGEST_CALLBACK_URL := http://127.0.0.1:$(PORT)
 run: bootstrap ## install, migrate, load the demo data and start every process on loopback
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo_load
 	$(MANAGE) collectstatic --noinput -v 0
-	@printf '\nHamafza: http://127.0.0.1:%s/\n\n' "$(PORT)"
+	@printf '\nHamafza: http://127.0.0.1:%s/  (live broadcasts: http://127.0.0.1:%s/broadcast/)\n\n' "$(PORT)" "$(PORT)"
 	exec $(BIN)/honcho start -f Procfile -p $(PORT)
 
 test: ## the whole suite, as CI runs it

@@ -92,6 +92,7 @@ def packager_config() -> dict:
         "playlist_segments": settings.HAMAFZA_HLS_PLAYLIST_SEGMENTS,
         "audio_bitrate": settings.HAMAFZA_AUDIO_BITRATE,
         "transcode_heights": settings.HAMAFZA_TRANSCODE_HEIGHTS,
+        "log_file": str(ingest_paths().root.resolve() / "packager.log"),
     }
 
 
@@ -116,7 +117,8 @@ def nginx_config(*, foreground: bool = True) -> str:
     archive = Path(settings.HAMAFZA_ARCHIVE_DIR).resolve()
     recordings = Path(settings.HAMAFZA_RECORDINGS_DIR).resolve()
     packager = Path(__file__).with_name("packager.py").resolve()
-    packager_run = f"{sys.executable} {packager} --config {paths.packager_conf.resolve()}"
+    # -I: isolated, so the script's own directory (with selectors.py) cannot shadow the stdlib.
+    packager_run = f"{sys.executable} -I {packager} --config {paths.packager_conf.resolve()}"
     rtmp = f"{settings.HAMAFZA_INGEST_RTMP_HOST}:{settings.HAMAFZA_INGEST_RTMP_PORT}"
     http = f"{settings.HAMAFZA_INGEST_HTTP_HOST}:{settings.HAMAFZA_INGEST_HTTP_PORT}"
     # nginx's workers drop to "nobody" when started as root, and could not

@@ -1,6 +1,6 @@
 """The per-broadcast packager that nginx-rtmp starts (``exec_push``) for every stream.
 
-    python packager.py --config var/ingest/packager.json --name b42
+    python -I packager.py --config var/ingest/packager.json --name b42
 
 It reads the stream from nginx-rtmp's internal application, asks Django
 whether its codecs are acceptable, then runs one ffmpeg that writes HLS into
@@ -34,6 +34,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -54,8 +55,16 @@ DEFAULT_VIDEO_BANDWIDTH = 2_500_000
 TRANSCODE_BITRATES = {240: 400_000, 360: 800_000, 480: 1_200_000, 720: 2_500_000, 1080: 4_500_000}
 
 
+LOG_FILE: str | None = None  # nginx gives an exec'd program no stderr: log to a file instead
+
+
 def log(message: str) -> None:
-    print(f"packager: {message}", file=sys.stderr, flush=True)
+    line = f"{time.strftime('%Y-%m-%dT%H:%M:%S')} packager[{os.getpid()}]: {message}\n"
+    if LOG_FILE:
+        with open(LOG_FILE, "a", encoding="utf-8") as handle:
+            handle.write(line)
+    else:
+        sys.stderr.write(line)
 
 
 def probe(config: dict, url: str) -> dict:
@@ -223,7 +232,11 @@ def run(config: dict, name: str) -> int:
     except (RuntimeError, subprocess.TimeoutExpired, json.JSONDecodeError) as error:
         log(f"{name}: cannot read the stream: {error}")
         streams = {"video": None, "audio": None, "bit_rate": 0}
-    accepted, answer = ask_django(config, name, streams)
+    try:
+        accepted, answer = ask_django(config, name, streams)
+    except (urllib.error.URLError, OSError) as error:
+        log(f"{name}: Django did not answer the probe: {error}")
+        return 1  # nginx starts the packager again
     if not accepted:
         log(f"{name}: refused: {answer}")
         return 0  # Django drops the publisher; nothing to package
@@ -236,7 +249,8 @@ def run(config: dict, name: str) -> int:
         (out / rendition).mkdir(parents=True, exist_ok=True)
     for filename, text in masters(config, streams).items():
         write_atomic(out / filename, text)
-    process = subprocess.Popen(ffmpeg_command(config, url, out, streams))
+    errors = open(LOG_FILE, "a", encoding="utf-8") if LOG_FILE else None  # noqa: SIM115
+    process = subprocess.Popen(ffmpeg_command(config, url, out, streams), stderr=errors)
 
     def stop(signum, _frame):
         process.send_signal(signal.SIGTERM if signum == signal.SIGTERM else signum)
@@ -255,7 +269,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with open(args.config, encoding="utf-8") as handle:
         config = json.load(handle)
-    return run(config, args.name)
+    global LOG_FILE
+    LOG_FILE = config.get("log_file")
+    try:
+        return run(config, args.name)
+    except Exception as error:  # the log is the only place anyone will see it
+        log(f"{args.name}: {type(error).__name__}: {error}")
+        raise
 
 
 if __name__ == "__main__":
