@@ -19,7 +19,7 @@ kept in step by triggers, so no text is stored twice.
 """
 
 from django.db import connections, migrations
-from django.db.models import BooleanField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from hamafza.core.text import normalize
@@ -89,14 +89,16 @@ def search_filter(queryset: QuerySet, query: str) -> QuerySet:
         for term in long_terms:
             queryset = queryset.filter(search_key__contains=term)
         if short_terms:
-            # The expression must read exactly as the index's for the index to serve it.
+            # The expression must read exactly as the index's for the index to
+            # serve it. A subquery of its own, like SQLite's: the queryset may
+            # itself become a subquery, where Django renames its table.
             tsquery = " & ".join("'" + t.replace("'", "''") + "':*" for t in short_terms)
+            pk = model._meta.pk.column
             queryset = queryset.filter(
-                RawSQL(
-                    f'to_tsvector(\'simple\', "{table}"."search_key") '
-                    f"@@ to_tsquery('simple', %s)",
+                pk__in=RawSQL(
+                    f'SELECT "{pk}" FROM "{table}" '
+                    f"WHERE to_tsvector('simple', \"search_key\") @@ to_tsquery('simple', %s)",
                     [tsquery],
-                    output_field=BooleanField(),
                 )
             )
         return queryset

@@ -74,6 +74,14 @@ def test_search_composes_with_other_filters(names):
     assert list(search_filter(queryset, "هیئت")) == []
 
 
+@pytest.mark.parametrize("query", ["قم", "هیئت قم"])
+def test_search_works_inside_a_subquery(names, query):
+    # Django renames a table inside a subquery; the search must not name it itself.
+    inner = search_filter(Organization.objects.all(), query).values("pk")
+    outer = Organization.objects.filter(pk__in=inner, parent__isnull=True)
+    assert sorted(outer.values_list("name", flat=True)) == ["هیئت قم"]
+
+
 def test_terms_are_normalized_deduplicated_and_bounded():
     assert search_terms("هيئت  هیئت") == ["هییت"]
     assert len(search_terms(" ".join(f"w{i}" for i in range(50)))) == 8
