@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from hamafza.core.search import search_filter, search_key_compute, search_terms
-from hamafza.directory.models import Organization
-from hamafza.directory.tests.factories import OrganizationFactory
+from hamafza.directory.models import Membership, Organization
+from hamafza.directory.tests.factories import MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,9 +77,11 @@ def test_search_composes_with_other_filters(names):
 @pytest.mark.parametrize("query", ["قم", "هیئت قم"])
 def test_search_works_inside_a_subquery(names, query):
     # Django renames a table inside a subquery; the search must not name it itself.
+    MembershipFactory(organization=Organization.objects.get(name="هیئت قم"))
+    MembershipFactory(organization=Organization.objects.get(name="دفتر ثبت رقم"))
     inner = search_filter(Organization.objects.all(), query).values("pk")
-    outer = Organization.objects.filter(pk__in=inner, parent__isnull=True)
-    assert sorted(outer.values_list("name", flat=True)) == ["هیئت قم"]
+    outer = Membership.objects.filter(organization__in=inner)
+    assert [m.organization.name for m in outer] == ["هیئت قم"]
 
 
 def test_terms_are_normalized_deduplicated_and_bounded():
