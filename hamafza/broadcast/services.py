@@ -586,3 +586,282 @@ def archive_enqueue(*, broadcast_id: int, delay: timedelta | None = None) -> Non
     if delay.total_seconds() > 0 and task.get_backend().supports_defer:
         task = task.using(run_after=timezone.now() + delay)
     task.enqueue(broadcast_id)
+
+
+# --- viewers ------------------------------------------------------------------------------
+
+
+def viewer_id_clean(value: Any) -> str:
+    """A player's viewer id: 8 to 32 hexadecimal digits (a UUID's hyphens are dropped)."""
+    import re
+
+    text = value.strip().replace("-", "").lower() if isinstance(value, str) else ""
+    if not re.fullmatch(r"[0-9a-f]{8,32}", text):
+        raise ValidationError(
+            _("The viewer id must be 8 to 32 hexadecimal digits."), code="invalid_viewer"
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class ViewerCounts:
+    current: int
+    total: int
+
+
+def viewer_heartbeat(*, broadcast: Broadcast, viewer: str) -> ViewerCounts:
+    """A player says ``viewer`` is watching ``broadcast``; the broadcast's counts follow.
+
+    Three statements, no lock held between them:
+
+    1. upsert the viewer's presence (``first_seen`` kept, ``last_seen`` now);
+    2. one aggregate: viewers seen within ``presence_window()``, and all viewers;
+    3. one UPDATE, only while the broadcast is live: ``viewers_current`` is the
+       count, ``viewers_peak`` and ``viewers_total`` become GREATEST(stored,
+       counted) in the database, so two heartbeats racing never lower them and
+       no update is lost.
+
+    Raises ValidationError (code ``invalid_viewer``) for a malformed id and
+    (code ``not_live``) when the broadcast is not live.
+    """
+    from django.db.models import Count, F, PositiveIntegerField, Q, Value
+    from django.db.models.functions import Greatest
+
+    from .models import ViewerPresence, presence_window
+
+    viewer = viewer_id_clean(viewer)
+    not_live = ValidationError(_("The broadcast is not live."), code="not_live")
+    if broadcast.status != BroadcastStatus.LIVE:
+        raise not_live
+    now = timezone.now()
+    ViewerPresence.objects.bulk_create(
+        [ViewerPresence(broadcast=broadcast, viewer=viewer, first_seen=now, last_seen=now)],
+        update_conflicts=True,
+        unique_fields=["broadcast", "viewer"],
+        update_fields=["last_seen"],
+    )
+    counts = ViewerPresence.objects.filter(broadcast=broadcast).aggregate(
+        current=Count("pk", filter=Q(last_seen__gte=now - presence_window())),
+        total=Count("pk"),
+    )
+    current, total = counts["current"], counts["total"]
+    number = PositiveIntegerField()
+    updated = Broadcast.objects.filter(pk=broadcast.pk, status=BroadcastStatus.LIVE).update(
+        viewers_current=current,
+        viewers_peak=Greatest(F("viewers_peak"), Value(current), output_field=number),
+        viewers_total=Greatest(F("viewers_total"), Value(total), output_field=number),
+    )
+    if not updated:
+        raise not_live
+    return ViewerCounts(current=current, total=total)
+
+
+# --- the archive's retries and the reconciler ---------------------------------------------
+
+
+def archive_retry_delay(*, attempts: int) -> timedelta:
+    """How long a failed archive build waits before attempt ``attempts + 1``: doubled each time."""
+    return timedelta(seconds=settings.HAMAFZA_ARCHIVE_RETRY_SECONDS * 2 ** max(0, attempts - 1))
+
+
+@dataclass
+class ReconcileReport:
+    """What one ``broadcasts_reconcile`` run found and mended."""
+
+    ingest_answered: bool = True
+    ended: int = 0
+    recordings_registered: int = 0
+    recordings_deleted: int = 0
+    archives_opened: int = 0
+    archives_requeued: int = 0
+    archives_restarted: int = 0
+    archives_failed: int = 0
+
+    @property
+    def changed(self) -> int:
+        return (
+            self.ended
+            + self.recordings_registered
+            + self.recordings_deleted
+            + self.archives_opened
+            + self.archives_requeued
+            + self.archives_restarted
+            + self.archives_failed
+        )
+
+
+def broadcasts_reconcile() -> ReconcileReport:
+    """Mend what missed callbacks and dead workers leave behind. Safe to run at any time.
+
+    1. A live broadcast the ingest no longer publishes (``internal/b<id>``),
+       whose latest publish is older than ``HAMAFZA_RECONCILE_LIVE_GRACE_SECONDS``,
+       is ended (``on_publish_done`` can be missed). Skipped when nginx does
+       not answer: then nothing can be known about live streams.
+    2. Recording files on disk of ended broadcasts (past the reconnect grace)
+       that no ``on_record_done`` registered are registered, so they are
+       archived; an ended broadcast with recordings and no archive item gets
+       one; registered recordings an archived broadcast left behind (its
+       worker died before deleting them) are deleted.
+    3. An archive item pending well past its retry is queued again; one
+       processing past ``HAMAFZA_ARCHIVE_PROCESSING_STALE_SECONDS`` (its worker
+       died) goes back to pending and is queued, or fails when it has no
+       attempts left.
+    """
+    report = ReconcileReport()
+    _reconcile_live(report)
+    _reconcile_recordings(report)
+    _reconcile_archive(report)
+    log.log(
+        logging.INFO if report.changed or not report.ingest_answered else logging.DEBUG,
+        "reconcile: ingest %s; %d ended, %d recordings registered, %d recordings deleted, "
+        "%d archive items opened, %d queued again, %d restarted, %d failed",
+        "answered" if report.ingest_answered else "did not answer",
+        report.ended,
+        report.recordings_registered,
+        report.recordings_deleted,
+        report.archives_opened,
+        report.archives_requeued,
+        report.archives_restarted,
+        report.archives_failed,
+    )
+    return report
+
+
+def _reconcile_live(report: ReconcileReport) -> None:
+    from django.db.models import Max, Q
+
+    try:
+        streams = ingest.stat_streams()
+    except ingest.IngestUnavailable as error:
+        report.ingest_answered = False
+        log.warning("reconcile: the ingest did not answer (%s); live broadcasts left alone", error)
+        return
+    publishing = {s.name for s in streams if s.app == ingest.INTERNAL_APP and s.publishing}
+    cutoff = timezone.now() - timedelta(seconds=settings.HAMAFZA_RECONCILE_LIVE_GRACE_SECONDS)
+    live = Broadcast.objects.filter(status=BroadcastStatus.LIVE).annotate(
+        last_accepted=Max(
+            "ingest_events__at", filter=Q(ingest_events__outcome=IngestOutcome.ACCEPTED)
+        )
+    )
+    for broadcast in live.only("pk", "started_at", "created_at"):
+        if broadcast.ingest_name in publishing:
+            continue
+        # The latest accepted publish, not the first start: a reconnect is young.
+        since = max(
+            (at for at in (broadcast.last_accepted, broadcast.started_at) if at is not None),
+            default=broadcast.created_at,
+        )
+        if since > cutoff:
+            continue
+        ended = broadcast_end(broadcast_id=broadcast.pk, reason="missed_end")
+        if ended is not None and ended.status == BroadcastStatus.ENDED:
+            report.ended += 1
+            log.warning("reconcile: %s was live without a stream; ended", broadcast.ingest_name)
+
+
+def _reconcile_recordings(report: ReconcileReport) -> None:
+    from collections import defaultdict
+
+    from django.db.models import Exists, OuterRef, Q
+
+    from .archive import archive_sources_discard
+
+    cutoff = timezone.now() - _reconnect_grace()
+    over = Q(ended_at__lte=cutoff) | Q(ended_at__isnull=True)
+    root = Path(settings.HAMAFZA_RECORDINGS_DIR)
+    on_disk: dict[int, list[Path]] = defaultdict(list)
+    if root.is_dir():
+        for file in root.glob("b*-*.flv"):
+            name, _dash, stamp = file.stem.rpartition("-")
+            broadcast_id = broadcast_id_from_ingest_name(name)
+            if broadcast_id is not None and stamp.isdigit():
+                on_disk[broadcast_id].append(file.resolve())
+    if on_disk:
+        paths = [str(file) for files in on_disk.values() for file in files]
+        registered = set(Recording.objects.filter(path__in=paths).values_list("path", flat=True))
+        ended = Broadcast.objects.filter(over, pk__in=on_disk, status=BroadcastStatus.ENDED)
+        for broadcast_id in ended.values_list("pk", flat=True):
+            for file in sorted(on_disk[broadcast_id]):
+                if str(file) in registered:
+                    continue
+                if recording_done(stream=f"b{broadcast_id}", path=str(file)) is not None:
+                    report.recordings_registered += 1
+                    log.warning("reconcile: registered the missed recording %s", file.name)
+        archived = Broadcast.objects.filter(pk__in=on_disk, status=BroadcastStatus.ARCHIVED)
+        for broadcast_id in archived.values_list("pk", flat=True):
+            if any(str(file) in registered for file in on_disk[broadcast_id]):
+                report.recordings_deleted += archive_sources_discard(broadcast_id=broadcast_id)
+    unarchived = Broadcast.objects.filter(
+        over,
+        Exists(Recording.objects.filter(broadcast=OuterRef("pk"))),
+        status=BroadcastStatus.ENDED,
+        archive__isnull=True,
+    )
+    for broadcast_id in unarchived.values_list("pk", flat=True):
+        with transaction.atomic():
+            broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
+            if broadcast.status == BroadcastStatus.ENDED:
+                _archive_maybe(broadcast)
+                report.archives_opened += 1
+
+
+def _reconcile_archive(report: ReconcileReport) -> None:
+    now = timezone.now()
+    waiting = timedelta(seconds=settings.HAMAFZA_ARCHIVE_PENDING_STALE_SECONDS)
+    pending = ArchiveItem.objects.filter(
+        status=ArchiveStatus.PENDING,
+        broadcast__status=BroadcastStatus.ENDED,
+        updated_at__lte=now - waiting,
+    )
+    for item in pending.only("pk", "broadcast_id", "attempts", "updated_at"):
+        due = _reconnect_grace() + waiting
+        if item.attempts:
+            due += archive_retry_delay(attempts=item.attempts)
+        if item.updated_at > now - due:
+            continue
+        # Compare-and-set on updated_at: two reconcilers never queue it twice.
+        claimed = ArchiveItem.objects.filter(
+            pk=item.pk, status=ArchiveStatus.PENDING, updated_at=item.updated_at
+        ).update(updated_at=now)
+        if claimed:
+            archive_enqueue(broadcast_id=item.broadcast_id, delay=timedelta(0))
+            report.archives_requeued += 1
+    _reconcile_stale_processing(report, now)
+
+
+def _reconcile_stale_processing(report: ReconcileReport, now: datetime) -> None:
+    from django.db.models import Q
+
+    stale_before = now - timedelta(seconds=settings.HAMAFZA_ARCHIVE_PROCESSING_STALE_SECONDS)
+    stale = Q(processing_started_at__lte=stale_before) | Q(processing_started_at__isnull=True)
+    ids = ArchiveItem.objects.filter(stale, status=ArchiveStatus.PROCESSING).values_list(
+        "broadcast_id", flat=True
+    )
+    for broadcast_id in ids:
+        with transaction.atomic():
+            Broadcast.objects.select_for_update().filter(pk=broadcast_id).first()
+            item = (
+                ArchiveItem.objects.select_for_update()
+                .filter(stale, broadcast_id=broadcast_id, status=ArchiveStatus.PROCESSING)
+                .first()
+            )
+            if item is None:
+                continue
+            item.processing_started_at = None
+            if item.attempts >= settings.HAMAFZA_ARCHIVE_MAX_ATTEMPTS:
+                item.status = ArchiveStatus.FAILED
+                item.error = _(
+                    "The worker building the archive stopped during its last attempt (%(count)d)."
+                ) % {"count": item.attempts}
+                report.archives_failed += 1
+            else:
+                item.status = ArchiveStatus.PENDING
+                item.error = _("The worker building the archive stopped; it is tried again.")
+                transaction.on_commit(
+                    lambda broadcast_id=broadcast_id: archive_enqueue(
+                        broadcast_id=broadcast_id, delay=timedelta(0)
+                    )
+                )
+                report.archives_restarted += 1
+            item.save(update_fields=["status", "error", "processing_started_at", "updated_at"])
+        log.warning("reconcile: archive b%s was stuck in processing: %s", broadcast_id, item.error)

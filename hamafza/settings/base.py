@@ -240,6 +240,23 @@ HAMAFZA_SCHEDULE_MATCH_MINUTES = int(os.environ.get("HAMAFZA_SCHEDULE_MATCH_MINU
 HAMAFZA_RECONNECT_GRACE_SECONDS = int(os.environ.get("HAMAFZA_RECONNECT_GRACE_SECONDS", "30"))
 HAMAFZA_ARCHIVE_MAX_ATTEMPTS = int(os.environ.get("HAMAFZA_ARCHIVE_MAX_ATTEMPTS", "3"))
 HAMAFZA_FFMPEG_TIMEOUT = int(os.environ.get("HAMAFZA_FFMPEG_TIMEOUT", "3600"))
+# The archive: a failed build is retried after this many seconds, doubled each time;
+# the archive's audio-only file is AAC at this bit rate.
+HAMAFZA_ARCHIVE_RETRY_SECONDS = int(os.environ.get("HAMAFZA_ARCHIVE_RETRY_SECONDS", "60"))
+HAMAFZA_ARCHIVE_AUDIO_BITRATE = os.environ.get("HAMAFZA_ARCHIVE_AUDIO_BITRATE", "96k")
+# `manage.py broadcast_reconcile` (the Procfile's reconcile) queues again an archive item
+# waiting this long past its retry, and one processing this long (its worker died; a build
+# is given HAMAFZA_FFMPEG_TIMEOUT in all). It ends a live broadcast the ingest no longer
+# has once its latest publish is this many seconds old.
+HAMAFZA_ARCHIVE_PENDING_STALE_SECONDS = int(
+    os.environ.get("HAMAFZA_ARCHIVE_PENDING_STALE_SECONDS", "300")
+)
+HAMAFZA_ARCHIVE_PROCESSING_STALE_SECONDS = int(
+    os.environ.get("HAMAFZA_ARCHIVE_PROCESSING_STALE_SECONDS", str(HAMAFZA_FFMPEG_TIMEOUT + 600))
+)
+HAMAFZA_RECONCILE_LIVE_GRACE_SECONDS = int(
+    os.environ.get("HAMAFZA_RECONCILE_LIVE_GRACE_SECONDS", "20")
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
