@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from hamafza.api import router
+from hamafza.broadcast import views as broadcast_views
 from hamafza.core import views as core_views
 
 urlpatterns = [
@@ -14,6 +15,8 @@ urlpatterns = [
     path("preferences/calendar/", core_views.calendar_set, name="calendar-set"),
     path("accounts/", include("hamafza.accounts.urls")),
     path("directory/", include("hamafza.directory.urls")),
+    path("broadcast/", include("hamafza.broadcast.urls")),
+    path("oembed", broadcast_views.oembed, name="oembed"),
     path("ingest/rtmp/", include("hamafza.broadcast.urls_ingest")),
     path("admin/", admin.site.urls),
     path("api/", include((router.urls, "api"))),

@@ -1,0 +1,393 @@
+"""Reads of broadcasting, shared by pages, the API and reports.
+
+Every list here costs a fixed number of queries, whatever the number of
+rows: rows come with their channel, organization, country and language in
+one query; the filter choices are cached.
+
+Who sees what: a members-only channel's broadcasts appear only to those who
+may watch them (``policies.may_watch``); ``watchable`` is its query form.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from hamafza.core.permissions import is_coordinator
+from hamafza.core.search import search_filter, search_terms
+from hamafza.core.selectors import places_index
+from hamafza.core.text import digits_to_ascii
+from hamafza.directory.models import Organization, OrganizationKind, Role
+from hamafza.directory.policies import organization_ids_with_role
+
+from .models import (
+    ArchiveStatus,
+    Broadcast,
+    BroadcastStatus,
+    Channel,
+    IngestEvent,
+    StreamKey,
+    ViewerPresence,
+    Visibility,
+    presence_window,
+)
+
+COUNT_CAP = 1000
+FACETS_TIMEOUT = 300
+INGEST_LOG_SIZE = 20
+CHANNEL_LIST_SIZE = 20
+KEY_LIST_SIZE = 50
+# A scheduled broadcast stays "upcoming" this long after its start time, while its encoder connects.
+UPCOMING_GRACE = datetime.timedelta(hours=1)
+ENDED = (BroadcastStatus.ENDED, BroadcastStatus.ARCHIVED)
+ARCHIVE_SHOWN = (ArchiveStatus.PENDING, ArchiveStatus.PROCESSING, ArchiveStatus.READY)
+
+
+@dataclass(frozen=True)
+class BroadcastFilters:
+    """What a visitor narrows the broadcast lists by. Codes, not ids, so URLs read well."""
+
+    q: str = ""
+    country: str = ""
+    language: str = ""
+    kind: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def filters_from_query(params) -> BroadcastFilters:
+    """Filters from a query string. Unknown or malformed values are ignored, never an error."""
+    kind = params.get("kind", "")
+    country = params.get("country", "").strip().upper()
+    language = params.get("language", "").strip().lower()
+    return BroadcastFilters(
+        q=params.get("q", "").replace("\x00", "")[:200],
+        country=country if len(country) == 2 and country.isascii() and country.isalpha() else "",
+        language=language[:7] if language.replace("-", "").isalnum() else "",
+        kind=kind if kind in OrganizationKind.values else "",
+    )
+
+
+def watchable(user) -> Q:
+    """Broadcasts ``user`` may watch: public channels, and members-only ones of their organizations.
+
+    The query form of ``policies.may_watch``; the user's roles are read once per request.
+    """
+    if is_coordinator(user):
+        return Q()
+    allowed = Q(channel__visibility=Visibility.PUBLIC)
+    organizations = organization_ids_with_role(user, Role.VIEWER)
+    if organizations:
+        allowed |= Q(channel__organization_id__in=organizations)
+    return allowed
+
+
+def _rows() -> QuerySet[Broadcast]:
+    return Broadcast.objects.select_related(
+        "channel__organization__country", "channel__language", "language"
+    )
+
+
+def _filtered(queryset: QuerySet[Broadcast], filters: BroadcastFilters) -> QuerySet[Broadcast]:
+    if filters.country:
+        queryset = queryset.filter(channel__organization__country__code=filters.country)
+    if filters.kind:
+        queryset = queryset.filter(channel__organization__kind=filters.kind)
+    if filters.language:
+        # A broadcast without a language of its own speaks its channel's.
+        queryset = queryset.filter(
+            Q(language__code=filters.language)
+            | Q(language__isnull=True, channel__language__code=filters.language)
+        )
+    if filters.q:
+        queryset = broadcasts_searched(queryset, filters.q)
+    if filters.date_from:
+        queryset = queryset.filter(started_at__gte=day_start(filters.date_from))
+    if filters.date_to:
+        queryset = queryset.filter(
+            started_at__lt=day_start(filters.date_to + datetime.timedelta(days=1))
+        )
+    return queryset
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight starting ``day`` in the viewer's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def broadcasts_searched(queryset: QuerySet[Broadcast], q: str) -> QuerySet[Broadcast]:
+    """Every word of ``q`` is in the broadcast (title, speaker, occasion) or its organization.
+
+    So "رفیعی محبان" finds the talk by Rafiei at the Mohebban hey'at. Both
+    sides are matched through their own search indexes (``search_filter``
+    normalizes Persian and Arabic spellings).
+    """
+    for term in search_terms(q):
+        own = search_filter(Broadcast.objects.all(), term).values("pk")
+        organizations = search_filter(Organization.objects.all(), term).values("pk")
+        queryset = queryset.filter(Q(pk__in=own) | Q(channel__organization_id__in=organizations))
+    return queryset
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list and enough to draw the pager. ``count`` is exact up to ``COUNT_CAP``."""
+
+    rows: list
+    number: int
+    size: int
+    count: int
+    count_capped: bool
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def num_pages(self) -> int | None:
+        if self.count_capped:
+            return None
+        return max(1, -(-self.count // self.size))
+
+
+def page_number(value) -> int:
+    """A page number from the query string (any digits); anything else is page 1."""
+    text = digits_to_ascii(str(value or "")).strip()
+    if not text.isdigit() or len(text) > 6:
+        return 1
+    return max(1, int(text))
+
+
+def _page(queryset: QuerySet, number, size: int) -> ListPage:
+    """Two queries: the capped count and the page's rows (one more, to know if a next exists)."""
+    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    capped = count > COUNT_CAP
+    count = min(count, COUNT_CAP)
+    last = max(1, -(-count // size)) + (1 if capped else 0)
+    number = min(page_number(number), last)
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    return ListPage(
+        rows=rows[:size],
+        number=number,
+        size=size,
+        count=count,
+        count_capped=capped,
+        has_next=len(rows) > size,
+    )
+
+
+def watching_now() -> Subquery:
+    """How many viewers sent a heartbeat within the presence window, per broadcast row.
+
+    Fresher than ``viewers_current`` (which a heartbeat writes, so it stays
+    up when everyone has left), and served by the (broadcast, last_seen) index.
+    """
+    since = timezone.now() - presence_window()
+    seen = (
+        ViewerPresence.objects.filter(broadcast=OuterRef("pk"), last_seen__gte=since)
+        .order_by()
+        .values("broadcast")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(seen, output_field=IntegerField()), Value(0))
+
+
+def live_page(*, filters: BroadcastFilters, user, number=1, size: int = 24) -> ListPage:
+    """Broadcasts live now across the network, the most watched first."""
+    queryset = (
+        _filtered(_rows().filter(status=BroadcastStatus.LIVE), filters)
+        .filter(watchable(user))
+        .annotate(watching=watching_now())
+        .order_by("-watching", "-started_at", "-id")
+    )
+    return _page(queryset, number, size)
+
+
+def upcoming_page(*, filters: BroadcastFilters, user, number=1, size: int = 24) -> ListPage:
+    """Scheduled broadcasts across the network, the soonest first."""
+    queryset = (
+        _filtered(_rows().filter(status=BroadcastStatus.SCHEDULED), filters)
+        .filter(watchable(user), scheduled_start__gte=timezone.now() - UPCOMING_GRACE)
+        .order_by("scheduled_start", "id")
+    )
+    return _page(queryset, number, size)
+
+
+def archive_page(*, filters: BroadcastFilters, user, number=1, size: int = 20) -> ListPage:
+    """Ended broadcasts with a recording in the archive (ready or being prepared), newest first."""
+    queryset = (
+        _filtered(
+            _rows()
+            .select_related("archive")
+            .filter(status__in=ENDED, archive__status__in=ARCHIVE_SHOWN),
+            filters,
+        )
+        .filter(watchable(user))
+        .order_by("-started_at", "-id")
+    )
+    return _page(queryset, number, size)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass
+class Facets:
+    """Choices for the broadcast lists' filters: only values some channel uses."""
+
+    country: list[Option] = field(default_factory=list)
+    language: list[Option] = field(default_factory=list)
+    kind: list[Option] = field(default_factory=list)
+
+
+def broadcast_facets() -> Facets:
+    """The filter choices, in the active language: two queries, cached for five minutes."""
+    language = (get_language() or "fa").split("-")[0]
+    key = f"broadcast:facets:{language}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = _facets_compute(language)
+        cache.set(key, facets, FACETS_TIMEOUT)
+    return facets
+
+
+def _facets_compute(language: str) -> Facets:
+    used = set(
+        Channel.objects.values_list(
+            "organization__kind", "organization__country_id", "language_id"
+        ).distinct()
+    )
+    language_ids = {row[2] for row in used if row[2]}
+    language_ids |= set(
+        Broadcast.objects.filter(language__isnull=False)
+        .order_by()
+        .values_list("language_id", flat=True)
+        .distinct()
+    )
+    places = places_index()
+    kinds = {row[0] for row in used}
+
+    def sort(options: list[Option]) -> list[Option]:
+        return sorted(options, key=lambda option: option.label)
+
+    countries = {places.countries[row[1]] for row in used if row[1] in places.countries}
+    languages = [places.languages[pk] for pk in language_ids if pk in places.languages]
+    return Facets(
+        country=sort([Option(c.code, c.display_name(language)) for c in countries]),
+        language=sort([Option(lang.code, lang.display_name(language)) for lang in languages]),
+        kind=[
+            Option(value, str(label)) for value, label in OrganizationKind.choices if value in kinds
+        ],
+    )
+
+
+# --- one channel --------------------------------------------------------------------------
+
+
+def channel_get(*, pk: int) -> Channel:
+    return Channel.objects.select_related("organization__country", "language").get(pk=pk)
+
+
+def channel_list(*, organization: Organization) -> QuerySet[Channel]:
+    return Channel.objects.filter(organization=organization).order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class ChannelBroadcasts:
+    live: list[Broadcast]
+    upcoming: list[Broadcast]
+    archived: list[Broadcast]
+
+
+def channel_broadcasts(*, channel: Channel, limit: int = CHANNEL_LIST_SIZE) -> ChannelBroadcasts:
+    """A channel's live, scheduled and ended broadcasts: three queries."""
+    base = Broadcast.objects.filter(channel=channel).select_related("language")
+    live = list(base.filter(status=BroadcastStatus.LIVE).order_by("-started_at", "-id"))
+    upcoming = list(
+        base.filter(status=BroadcastStatus.SCHEDULED).order_by("scheduled_start", "id")[:limit]
+    )
+    archived = list(
+        base.filter(status__in=ENDED)
+        .select_related("archive")
+        .order_by("-started_at", "-id")[:limit]
+    )
+    return ChannelBroadcasts(live=live, upcoming=upcoming, archived=archived)
+
+
+def channel_now(*, channel: Channel) -> tuple[Broadcast | None, Broadcast | None]:
+    """What a channel shows now: its live broadcast, else the next scheduled one."""
+    rows = list(
+        Broadcast.objects.filter(channel=channel)
+        .filter(
+            Q(status=BroadcastStatus.LIVE)
+            | Q(
+                status=BroadcastStatus.SCHEDULED,
+                scheduled_start__gte=timezone.now() - UPCOMING_GRACE,
+            )
+        )
+        .order_by("scheduled_start", "id")[:CHANNEL_LIST_SIZE]
+    )
+    live = next((b for b in rows if b.status == BroadcastStatus.LIVE), None)
+    upcoming = next((b for b in rows if b.status == BroadcastStatus.SCHEDULED), None)
+    return live, upcoming
+
+
+def stream_key_list(*, channel: Channel, limit: int = KEY_LIST_SIZE) -> list[StreamKey]:
+    return list(
+        StreamKey.objects.filter(channel=channel)
+        .select_related("broadcast")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def ingest_log(*, channel: Channel, limit: int = INGEST_LOG_SIZE) -> list[IngestEvent]:
+    """The channel's latest ingest events, newest first: what staff read when a publish fails."""
+    return list(
+        IngestEvent.objects.filter(channel=channel)
+        .select_related("broadcast")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def schedulable_broadcasts(*, channel: Channel) -> QuerySet[Broadcast]:
+    """The broadcasts a new stream key may be limited to."""
+    return Broadcast.objects.filter(
+        channel=channel, status__in=[BroadcastStatus.SCHEDULED, BroadcastStatus.LIVE]
+    ).order_by("scheduled_start", "id")
+
+
+# --- one broadcast ------------------------------------------------------------------------
+
+
+def broadcast_get(*, pk: int) -> Broadcast:
+    return Broadcast.objects.select_related(
+        "channel__organization__country", "channel__language", "language", "archive"
+    ).get(pk=pk)
+
+
+def archive_of(broadcast: Broadcast):
+    """The broadcast's archive item, or None (no query if it was selected with the row)."""
+    try:
+        return broadcast.archive
+    except Broadcast.archive.RelatedObjectDoesNotExist:
+        return None
