@@ -676,6 +676,7 @@ class ReconcileReport:
     archives_requeued: int = 0
     archives_restarted: int = 0
     archives_failed: int = 0
+    presences_pruned: int = 0
 
     @property
     def changed(self) -> int:
@@ -711,6 +712,7 @@ def broadcasts_reconcile() -> ReconcileReport:
     _reconcile_live(report)
     _reconcile_recordings(report)
     _reconcile_archive(report)
+    _presences_prune(report)
     log.log(
         logging.INFO if report.changed or not report.ingest_answered else logging.DEBUG,
         "reconcile: ingest %s; %d ended, %d recordings registered, %d recordings deleted, "
@@ -725,6 +727,19 @@ def broadcasts_reconcile() -> ReconcileReport:
         report.archives_failed,
     )
     return report
+
+
+PRESENCE_KEPT = timedelta(hours=1)
+
+
+def _presences_prune(report: ReconcileReport) -> None:
+    """Viewer presence rows of broadcasts over for an hour: their counts are on the broadcast."""
+    from .models import ViewerPresence
+
+    over = Broadcast.objects.exclude(status=BroadcastStatus.LIVE).filter(
+        ended_at__lt=timezone.now() - PRESENCE_KEPT
+    )
+    report.presences_pruned, _ = ViewerPresence.objects.filter(broadcast__in=over).delete()
 
 
 def _reconcile_live(report: ReconcileReport) -> None:
@@ -865,3 +880,25 @@ def _reconcile_stale_processing(report: ReconcileReport, now: datetime) -> None:
                 report.archives_restarted += 1
             item.save(update_fields=["status", "error", "processing_started_at", "updated_at"])
         log.warning("reconcile: archive b%s was stuck in processing: %s", broadcast_id, item.error)
+
+
+ARCHIVE_PLAY_WINDOW = 6 * 3600  # one viewer's plays of one item within this count once
+
+
+def archive_play_record(*, broadcast: Broadcast, viewer: str) -> bool:
+    """An archive item started playing for ``viewer``. Counted once per viewer per six hours.
+
+    Raises ValidationError for a malformed viewer id, or (code ``not_ready``)
+    when the broadcast has no ready archive item. Returns whether it counted.
+    """
+    from django.core.cache import cache
+    from django.db.models import F
+
+    viewer = viewer_id_clean(viewer)
+    item = ArchiveItem.objects.filter(broadcast=broadcast, status=ArchiveStatus.READY).first()
+    if item is None:
+        raise ValidationError(_("The recording is not in the archive yet."), code="not_ready")
+    if not cache.add(f"broadcast:play:{item.pk}:{viewer}", 1, timeout=ARCHIVE_PLAY_WINDOW):
+        return False
+    ArchiveItem.objects.filter(pk=item.pk).update(plays=F("plays") + 1)
+    return True

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.broadcast_edit, name="broadcast-edit"),
     path("<int:pk>/cancel/", views.broadcast_cancel, name="broadcast-cancel"),
     path("<int:pk>/heartbeat/", views.heartbeat, name="heartbeat"),
+    path("<int:pk>/play/", views.archive_play, name="play"),
     path("embed/<int:pk>/", views.embed, name="embed"),
     path("embed/broadcast/<int:pk>/", views.embed_broadcast, name="embed-broadcast"),
 ]

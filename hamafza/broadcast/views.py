@@ -476,6 +476,40 @@ def heartbeat(request, pk: int):
     return JsonResponse({"viewers": counts.current, "total": counts.total, "counted": True})
 
 
+@csrf_exempt
+@never_cache
+def archive_play(request, pk: int):
+    """The archive player started: counts a play (once per viewer per six hours). JSON only."""
+    if request.method != "POST":
+        response = _json_error(405, "method", _("Send plays with POST."))
+        response["Allow"] = "POST"
+        return response
+    broadcast_id = id_param(pk)
+    broadcast = (
+        Broadcast.objects.select_related("channel").filter(pk=broadcast_id).first()
+        if broadcast_id
+        else None
+    )
+    if broadcast is None:
+        return _json_error(404, "unknown_broadcast", _("There is no such broadcast."))
+    if not may_watch(request.user, broadcast.channel):
+        return _json_error(403, "members_only", _("This broadcast is for members only."))
+    try:
+        viewer = _heartbeat_viewer(request)
+        counted = services.archive_play_record(broadcast=broadcast, viewer=viewer)
+    except (ValueError, UnicodeDecodeError):
+        return _json_error(
+            400, "invalid_viewer", _('Send {"viewer": "<8 to 32 hexadecimal digits>"}.')
+        )
+    except ValidationError as error:
+        if error.code == "not_ready":
+            return _json_error(410, "not_ready", " ".join(error.messages))
+        return _json_error(
+            400, "invalid_viewer", _('Send {"viewer": "<8 to 32 hexadecimal digits>"}.')
+        )
+    return JsonResponse({"counted": counted})
+
+
 # --- embedding ----------------------------------------------------------------------------
 
 

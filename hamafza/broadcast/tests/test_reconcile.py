@@ -323,3 +323,22 @@ def test_the_command_reports_what_it_did(no_ingest, channel, media_dirs):
     assert "did not answer" in text
     assert "registered 1 recordings" in text
     assert ArchiveItem.objects.get(broadcast=broadcast).status == ArchiveStatus.READY
+
+
+def test_viewer_presence_of_long_ended_broadcasts_is_pruned(channel, no_ingest):
+    from hamafza.broadcast.models import ViewerPresence
+
+    # Given viewers of a broadcast over for two hours, of one just ended, and of a live one
+    old = broadcast_in(channel, BroadcastStatus.ARCHIVED, ended_ago=timedelta(hours=2))
+    recent = broadcast_in(channel, BroadcastStatus.ENDED, ended_ago=timedelta(minutes=5))
+    live = broadcast_in(channel, BroadcastStatus.LIVE)
+    for broadcast in (old, recent, live):
+        ViewerPresence.objects.create(broadcast=broadcast, viewer="a" * 32)
+    # When the reconciler runs
+    report = services.broadcasts_reconcile()
+    # Then only the old broadcast's rows go; its counts stay on the broadcast
+    assert report.presences_pruned == 1
+    assert set(ViewerPresence.objects.values_list("broadcast_id", flat=True)) == {
+        recent.pk,
+        live.pk,
+    }

@@ -1192,3 +1192,35 @@ def test_anyone_with_no_role_cannot_see_staff_tools(client, channel):
     client.force_login(user_with_role(OrganizationFactory(), Role.OWNER))
     response = client.get(reverse("broadcast:channel", args=[channel.pk]))
     assert "keys" not in response.context
+
+
+def play(client, broadcast, viewer, **extra):
+    return client.post(
+        reverse("broadcast:play", args=[broadcast.pk]),
+        json.dumps({"viewer": viewer}),
+        content_type="application/json",
+        **extra,
+    )
+
+
+def test_archive_plays_count_once_per_viewer(client, channel):
+    # Given a recording in the archive
+    broadcast = archived(channel)
+    # When two viewers start it, one of them twice
+    assert play(client, broadcast, "a" * 32).json() == {"counted": True}
+    assert play(client, broadcast, "a" * 32).json() == {"counted": False}
+    assert play(client, broadcast, "b" * 32).json() == {"counted": True}
+    # Then two plays are counted
+    assert ArchiveItem.objects.get(broadcast=broadcast).plays == 2
+
+
+def test_archive_plays_refuse_junk_and_what_is_not_archived(client, channel, organization):
+    broadcast = archived(channel, status=ArchiveStatus.PROCESSING)
+    assert play(client, broadcast, "a" * 32).status_code == 410
+    ready = archived(channel)
+    assert play(client, ready, "not hex").status_code == 400
+    assert client.get(reverse("broadcast:play", args=[ready.pk])).status_code == 405
+    assert client.post(reverse("broadcast:play", args=[999999])).status_code == 404
+    members = ChannelFactory(organization=organization, visibility=Visibility.MEMBERS)
+    assert play(client, archived(members), "a" * 32).status_code == 403
+    assert ArchiveItem.objects.get(broadcast=ready).plays == 0

@@ -262,7 +262,33 @@
       });
   };
 
+  /* An archive recording counts a play the first time it starts on a page. */
+  function archivePlays() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-hz-play-url]"), function (media) {
+      media.addEventListener(
+        "play",
+        function () {
+          window
+            .fetch(media.getAttribute("data-hz-play-url"), {
+              method: "POST",
+              headers: { "Content-Type": "application/json" },
+              body: JSON.stringify({ viewer: viewerId() }),
+              credentials: "same-origin"
+            })
+            .catch(function () {
+              /* a play not counted is not worth an error */
+            });
+        },
+        { once: true }
+      );
+    });
+  }
+
   function start() {
+    if (window.hamafzaPlayers) {
+      return; /* the script is on the page twice */
+    }
+    archivePlays();
     window.hamafzaPlayers = Array.prototype.map.call(
       document.querySelectorAll("[data-hz-player]"),
       function (root) {
