@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -121,6 +120,15 @@ def ask_django(config: dict, name: str, streams: dict) -> tuple[bool, str]:
         return False, error.read().decode("utf-8", "replace")
 
 
+def transcode_heights(config: dict, streams: dict) -> list[int]:
+    """The configured transcoded heights below the source's (none without video)."""
+    video = streams["video"]
+    if not video:
+        return []
+    source_height = _int(video.get("height"))
+    return [h for h in config["transcode_heights"] if not source_height or h < source_height]
+
+
 def codecs_attribute(video: dict | None, audio: dict | None) -> str:
     codecs = []
     if video:
@@ -132,14 +140,24 @@ def codecs_attribute(video: dict | None, audio: dict | None) -> str:
     return ",".join(codecs)
 
 
-def ffmpeg_command(config: dict, url: str, out: Path, streams: dict) -> list[str]:
-    """One ffmpeg, one HLS output per rendition."""
+def ffmpeg_command(
+    config: dict, url: str, out: Path, streams: dict, *, restart: bool = False
+) -> list[str]:
+    """One ffmpeg, one HLS output per rendition.
+
+    After a restart (the packager or ffmpeg died mid-broadcast) the playlists
+    are continued, not started over: numbering goes on and a discontinuity
+    is marked, so players keep playing.
+    """
     segment = float(config["segment_seconds"])
+    flags = "delete_segments+program_date_time+independent_segments+temp_file"
+    if restart:
+        flags += "+append_list+discont_start"
     hls = [
         "-f", "hls",
         "-hls_time", f"{segment:g}",
         "-hls_list_size", str(config["playlist_segments"]),
-        "-hls_flags", "delete_segments+program_date_time+independent_segments+temp_file",
+        "-hls_flags", flags,
         "-hls_delete_threshold", "2",
     ]  # fmt: skip
     command = [
@@ -156,7 +174,7 @@ def ffmpeg_command(config: dict, url: str, out: Path, streams: dict) -> list[str
         command += ["-map", "0:v:0", "-map", "0:a:0", "-c:v", "copy", *source_audio, *hls]
         command += ["-hls_segment_filename", str(out / "source" / "%06d.ts")]
         command += [str(out / "source" / "index.m3u8")]
-        for height in config["transcode_heights"]:
+        for height in transcode_heights(config, streams):
             gop = f"expr:gte(t,n_forced*{segment:g})"
             command += [
                 "-map", "0:v:0", "-map", "0:a:0",
@@ -194,9 +212,7 @@ def masters(config: dict, streams: dict) -> dict[str, str]:
         "source/index.m3u8\n"
     ]
     source_height = _int(video.get("height"))
-    for height in config["transcode_heights"]:
-        if source_height and height >= source_height:
-            continue
+    for height in transcode_heights(config, streams):
         width = int(_int(video.get("width")) * height / max(source_height, 1)) // 2 * 2
         bandwidth = TRANSCODE_BITRATES.get(height, 1_000_000) + 96_000
         lines.append(
@@ -221,6 +237,24 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop ffmpeg if the packager dies (even by SIGKILL).
+
+    Otherwise nginx's respawned packager would start a second ffmpeg beside
+    the orphan, both writing the same playlists.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: an orphan ffmpeg ends when nginx drops the stream
+
+
+PR_SET_PDEATHSIG = 1
+
+
 def run(config: dict, name: str) -> int:
     if not name.startswith("b") or not name[1:].isdigit():
         log(f"refusing to package {name!r}: not an internal broadcast name")
@@ -240,17 +274,20 @@ def run(config: dict, name: str) -> int:
     if not accepted:
         log(f"{name}: refused: {answer}")
         return 0  # Django drops the publisher; nothing to package
-    if out.exists():
-        shutil.rmtree(out)  # a restart after a crash: start clean
+    restart = (out / "audio" / "index.m3u8").exists()
     renditions = ["audio"]
     if streams["video"]:
-        renditions += ["source"] + [f"{h}p" for h in config["transcode_heights"]]
+        renditions += ["source"] + [f"{h}p" for h in transcode_heights(config, streams)]
     for rendition in renditions:
         (out / rendition).mkdir(parents=True, exist_ok=True)
     for filename, text in masters(config, streams).items():
         write_atomic(out / filename, text)
     errors = open(LOG_FILE, "a", encoding="utf-8") if LOG_FILE else None  # noqa: SIM115
-    process = subprocess.Popen(ffmpeg_command(config, url, out, streams), stderr=errors)
+    process = subprocess.Popen(
+        ffmpeg_command(config, url, out, streams, restart=restart),
+        stderr=errors,
+        preexec_fn=_die_with_parent,  # the packager starts no threads
+    )
 
     def stop(signum, _frame):
         process.send_signal(signal.SIGTERM if signum == signal.SIGTERM else signum)

@@ -215,3 +215,100 @@ def test_an_unsupported_codec_is_refused_with_its_reason(ingest_stack, channel):
     )
     assert not ArchiveItem.objects.exists()
     assert not (ingest_stack.root / "live" / broadcast.ingest_name / "source").exists()
+
+
+@pytest.fixture
+def transcode_144(settings):
+    settings.HAMAFZA_TRANSCODE_HEIGHTS = [144, 720]  # 720 is above the source: skipped
+
+
+def test_transcoded_renditions_when_the_setting_asks(transcode_144, ingest_stack, channel):
+    _key, secret = services.stream_key_create(actor=SYSTEM, channel=channel)
+    publisher = ffmpeg_publish(ingest_stack.publish_url(channel, secret), seconds=25)
+    try:
+        broadcast = wait_for(
+            lambda: Broadcast.objects.filter(channel=channel, status="live").first(),
+            timeout=15,
+            what="the broadcast to go live",
+        )
+        base = f"{ingest_stack.http_base}/live/{broadcast.ingest_name}"
+        transcoded = wait_for(
+            lambda: (p := playlist(f"{base}/144p/index.m3u8")) and len(p.segments) >= 2 and p,
+            timeout=25,
+            what="transcoded segments",
+        )
+        video = m3u8.loads(fetch(f"{base}/video.m3u8").decode())
+        assert [p.uri for p in video.playlists] == ["source/index.m3u8", "144p/index.m3u8"]
+        assert video.playlists[1].stream_info.resolution == (256, 144)
+        probe_file = ingest_stack.root / "transcoded.ts"
+        probe_file.write_bytes(fetch(transcoded.segments[0].absolute_uri))
+        streams = ffprobe(probe_file)["streams"]
+        assert {(s["codec_type"], s.get("height")) for s in streams} >= {("video", 144)}
+        assert not (ingest_stack.root / "live" / broadcast.ingest_name / "720p").exists()
+    finally:
+        stop(publisher)
+
+
+def packager_pids(stack, broadcast) -> list[int]:
+    result = subprocess.run(
+        ["pgrep", "-f", f"{stack.root}/ingest/packager.json --name {broadcast.ingest_name}$"],
+        capture_output=True,
+        text=True,
+    )
+    return [int(pid) for pid in result.stdout.split()]
+
+
+def test_a_killed_packager_is_restarted_and_the_playlist_goes_on(ingest_stack, channel):
+    # Given a live broadcast being packaged
+    _key, secret = services.stream_key_create(actor=SYSTEM, channel=channel)
+    publisher = ffmpeg_publish(ingest_stack.publish_url(channel, secret), seconds=40)
+    try:
+        broadcast = wait_for(
+            lambda: Broadcast.objects.filter(channel=channel, status="live").first(),
+            timeout=15,
+            what="the broadcast to go live",
+        )
+        url = f"{ingest_stack.http_base}/live/{broadcast.ingest_name}/source/index.m3u8"
+        before = wait_for(
+            lambda: (p := playlist(url)) and len(p.segments) >= 3 and p,
+            timeout=25,
+            what="three segments",
+        )
+        last_before = before.media_sequence + len(before.segments) - 1
+        (pid,) = packager_pids(ingest_stack, broadcast)
+        # When the packager is killed outright
+        subprocess.run(["kill", "-9", str(pid)], check=True)
+        # Then nginx starts another, which continues the same playlist after a discontinuity
+        wait_for(
+            lambda: (pids := packager_pids(ingest_stack, broadcast)) and pids != [pid],
+            timeout=15,
+            what="a new packager",
+        )
+        after = wait_for(
+            lambda: (
+                (p := playlist(url))
+                and p.media_sequence + len(p.segments) - 1 >= last_before + 3
+                and p
+            ),
+            timeout=30,
+            what="new segments after the restart",
+        )
+        assert any(segment.discontinuity for segment in after.segments)
+        numbers = [int(s.uri.split(".")[0]) for s in after.segments]
+        assert numbers == sorted(numbers) and numbers[-1] > last_before
+        # and only one ffmpeg packages the stream (the old one died with its packager)
+        writers = subprocess.run(
+            ["pgrep", "-f", f"internal/{broadcast.ingest_name} .*{ingest_stack.root}/live"],
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        assert len(writers) == 1
+    finally:
+        stop(publisher)
+    # and the recording, made by nginx, was never interrupted
+    item = wait_for(
+        lambda: ArchiveItem.objects.filter(broadcast=broadcast, status=ArchiveStatus.READY).first(),
+        timeout=60,
+        what="the archive item",
+    )
+    assert item.duration_seconds > 8
