@@ -714,3 +714,147 @@ def write_json(name: str, data) -> Path:
 if __name__ == "__main__":
     # `make bench` runs every bench/*.py: this module is helpers only.
     pass
+
+
+# Process trees and CPU time (bench_broadcast.py) -----------------------------------------
+# Appended: nothing above depends on these.
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class ProcInfo:
+    """One line of /proc/<pid>/stat, the fields a bench needs."""
+
+    pid: int
+    ppid: int
+    comm: str
+    started: int  # clock ticks after boot: tells a reused pid apart
+    cpu_ticks: int  # utime + stime
+
+
+def proc_info(pid: int) -> ProcInfo | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # "pid (comm) state ppid …": comm may hold spaces and parentheses.
+    head, _, rest = raw.rpartition(")")
+    fields = rest.split()
+    try:
+        return ProcInfo(
+            pid=pid,
+            ppid=int(fields[1]),
+            comm=head.partition("(")[2],
+            started=int(fields[19]),
+            cpu_ticks=int(fields[11]) + int(fields[12]),
+        )
+    except (IndexError, ValueError):
+        return None
+
+
+def proc_table() -> dict[int, ProcInfo]:
+    """Every process now, by pid."""
+    table = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            info = proc_info(int(entry.name))
+            if info is not None:
+                table[info.pid] = info
+    return table
+
+
+def proc_descendants(root: int, table: dict[int, ProcInfo] | None = None) -> list[int]:
+    """``root`` and every process below it (children, their children …)."""
+    table = proc_table() if table is None else table
+    children: dict[int, list[int]] = {}
+    for info in table.values():
+        children.setdefault(info.ppid, []).append(info.pid)
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table or pid == root:
+            found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def proc_cmdline(pid: int) -> str:
+    try:
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
+    except OSError:
+        return ""
+
+
+def machine_cpu_ticks() -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs since boot (see ``cpu_busy``)."""
+    return _cpu_times()
+
+
+class CpuMeter:
+    """CPU seconds used by named groups of processes over a window, from /proc/<pid>/stat.
+
+    ``classify(table)`` maps a group name to the pids that belong to it now.
+    Call ``sample()`` often (every second or so) while processes come and go:
+    a process born inside the window counts from zero, one that dies counts
+    up to its last sample. ``stop()`` returns seconds per group, and
+    ``"machine"``: the busy seconds of all CPUs (whatever ran on them).
+    """
+
+    def __init__(self, classify: Callable[[dict[int, ProcInfo]], dict[str, Sequence[int]]]):
+        self.classify = classify
+        self.first: dict[tuple[int, int], int] = {}
+        self.last: dict[tuple[int, int], int] = {}
+        self.group: dict[tuple[int, int], str] = {}
+        self.machine_start = (0, 0)
+        self.started_at = 0.0
+
+    def start(self) -> None:
+        self.first.clear()
+        self.last.clear()
+        self.group.clear()
+        self._sample(initial=True)
+        self.machine_start = machine_cpu_ticks()
+        self.started_at = time.monotonic()
+
+    def sample(self) -> None:
+        self._sample(initial=False)
+
+    def _sample(self, *, initial: bool) -> None:
+        table = proc_table()
+        for name, pids in self.classify(table).items():
+            for pid in pids:
+                info = table.get(pid)
+                if info is None:
+                    continue
+                key = (pid, info.started)
+                if key not in self.first:
+                    self.first[key] = info.cpu_ticks if initial else 0
+                self.last[key] = info.cpu_ticks
+                self.group[key] = name
+
+    def stop(self) -> dict[str, float]:
+        self._sample(initial=False)
+        busy0, total0 = self.machine_start
+        busy1, total1 = machine_cpu_ticks()
+        seconds: dict[str, float] = {}
+        for key, name in self.group.items():
+            used = max(self.last[key] - self.first[key], 0) / CLOCK_TICKS
+            seconds[name] = seconds.get(name, 0.0) + used
+        seconds["machine"] = (busy1 - busy0) / CLOCK_TICKS
+        seconds["machine capacity"] = (total1 - total0) / CLOCK_TICKS
+        seconds["wall"] = time.monotonic() - self.started_at
+        return seconds
+
+
+def percentile(values: Sequence[float], pct: float) -> float:
+    """The ``pct`` percentile (0–100) with linear interpolation; nan when there are no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
