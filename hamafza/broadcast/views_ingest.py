@@ -24,8 +24,13 @@ def _trusted(request) -> bool:
     return ingest.secret_matches(request.GET.get("secret", ""))
 
 
-def _field(request, name: str) -> str:
-    return request.POST.get(name, "")[:FIELD_LIMIT]
+def _field(request, name: str, limit: int = FIELD_LIMIT) -> str:
+    """A form field, cut to ``limit`` characters, without NUL characters.
+
+    PostgreSQL cannot store NUL in text, and no stream name, key or path
+    holds one: dropping them keeps a junk call from reaching the database.
+    """
+    return request.POST.get(name, "")[:limit].replace("\x00", "")
 
 
 def _answer(status: int, text: str = "") -> HttpResponse:
@@ -73,7 +78,7 @@ def on_publish_done(request):
 
 @_ingest_endpoint
 def on_record_done(request):
-    services.recording_done(stream=_field(request, "name"), path=request.POST.get("path", ""))
+    services.recording_done(stream=_field(request, "name"), path=_field(request, "path", limit=4096))
     return _answer(200)
 
 
