@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -313,6 +314,12 @@ def _refuse(reason: str, **event: Any) -> PublishDecision:
     return PublishDecision(False, reason)
 
 
+def _first(queryset):
+    """The one row a unique lookup finds, or None: without ``first()``'s ORDER BY."""
+    rows = list(queryset.order_by()[:1])
+    return rows[0] if rows else None
+
+
 def _reconnect_grace() -> timedelta:
     return timedelta(seconds=settings.HAMAFZA_RECONNECT_GRACE_SECONDS)
 
@@ -327,15 +334,36 @@ def _publishing_now(name: str) -> bool:
 
 
 def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast | str:
-    """The broadcast a publish with ``key`` feeds, or the reason it cannot."""
-    live = list(
-        Broadcast.objects.select_for_update().filter(channel=channel, status=BroadcastStatus.LIVE)
+    """The broadcast a publish with ``key`` feeds, or the reason it cannot.
+
+    Every candidate is read (and locked) in one query, then chosen in this
+    order: the key's own broadcast; a live one whose encoder is gone (a
+    reconnect); the scheduled one nearest now; the one that ended within
+    the reconnect grace; else a new one.
+    """
+    window = timedelta(minutes=settings.HAMAFZA_SCHEDULE_MATCH_MINUTES)
+    wanted = (
+        Q(status=BroadcastStatus.LIVE)
+        | Q(
+            status=BroadcastStatus.SCHEDULED,
+            scheduled_start__gte=now - window,
+            scheduled_start__lte=now + window,
+        )
+        | Q(status=BroadcastStatus.ENDED, ended_at__gt=now - _reconnect_grace())
     )
+    if key.broadcast_id is not None:
+        wanted |= Q(pk=key.broadcast_id)
+    candidates = list(
+        Broadcast.objects.select_for_update().filter(wanted, channel=channel).order_by("id")
+    )
+    live = [b for b in candidates if b.status == BroadcastStatus.LIVE]
     for broadcast in live:
         if _publishing_now(broadcast.ingest_name):
             return "already_live"
     if key.broadcast_id is not None:
-        target = Broadcast.objects.select_for_update().get(pk=key.broadcast_id)
+        target = next((b for b in candidates if b.pk == key.broadcast_id), None)
+        if target is None:
+            return "broadcast_over"
         if target.status in (BroadcastStatus.SCHEDULED, BroadcastStatus.LIVE):
             return target
         resumable = (
@@ -346,27 +374,24 @@ def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast
         return target if resumable else "broadcast_over"
     if live:
         return live[0]  # its encoder is gone: a reconnect
-    window = timedelta(minutes=settings.HAMAFZA_SCHEDULE_MATCH_MINUTES)
-    scheduled = list(
-        Broadcast.objects.select_for_update().filter(
-            channel=channel,
-            status=BroadcastStatus.SCHEDULED,
-            scheduled_start__gte=now - window,
-            scheduled_start__lte=now + window,
-        )
-    )
+    scheduled = [
+        b
+        for b in candidates
+        if b.status == BroadcastStatus.SCHEDULED
+        and b.scheduled_start is not None
+        and abs(b.scheduled_start - now) <= window
+    ]
     if scheduled:
         return min(scheduled, key=lambda b: abs((b.scheduled_start - now).total_seconds()))
-    recent = (
-        Broadcast.objects.select_for_update()
-        .filter(
-            channel=channel, status=BroadcastStatus.ENDED, ended_at__gt=now - _reconnect_grace()
-        )
-        .order_by("-ended_at")
-        .first()
-    )
-    if recent is not None:
-        return recent
+    recent = [
+        b
+        for b in candidates
+        if b.status == BroadcastStatus.ENDED
+        and b.ended_at is not None
+        and b.ended_at > now - _reconnect_grace()
+    ]
+    if recent:
+        return max(recent, key=lambda b: (b.ended_at, b.pk))
     return Broadcast(
         channel=channel,
         title=channel.name,
@@ -388,10 +413,16 @@ def publish_authorize(*, stream: str, key: str, address: str | None = None) -> P
     prefix = key[: len(KEY_PREFIX) + KEY_SHOWN_CHARACTERS]
     if channel_id is None or not key:
         return _refuse("malformed", key_prefix=prefix, address=address, detail=stream[:60])
-    channel = Channel.objects.select_related("organization").filter(pk=channel_id).first()
+    # The usual case costs one query: the key, with its channel and organization.
+    stream_key = _first(
+        StreamKey.objects.select_related("channel__organization").filter(key_hash=key_hash(key))
+    )
+    if stream_key is not None and stream_key.channel_id == channel_id:
+        channel = stream_key.channel
+    else:
+        channel = _first(Channel.objects.select_related("organization").filter(pk=channel_id))
     if channel is None:
         return _refuse("unknown_channel", key_prefix=prefix, address=address, detail=stream[:60])
-    stream_key = StreamKey.objects.filter(key_hash=key_hash(key)).first()
     context = {"channel": channel, "key_prefix": prefix, "address": address}
     if stream_key is None:
         return _refuse("unknown_key", **context)
@@ -489,13 +520,10 @@ def publish_done(*, app: str, stream: str, key: str = "") -> Broadcast | None:
     """The ingest says a stream stopped. Either application may say it; the first one ends it."""
     broadcast_id = broadcast_id_from_ingest_name(stream)
     if broadcast_id is None and key:
-        stream_key = StreamKey.objects.filter(key_hash=key_hash(key)).first()
-        if stream_key is None:
-            return None
         found = Broadcast.objects.filter(
-            live_key=stream_key, status=BroadcastStatus.LIVE
+            live_key__key_hash=key_hash(key), status=BroadcastStatus.LIVE
         ).values_list("pk", flat=True)
-        broadcast_id = next(iter(found), None)
+        broadcast_id = next(iter(found.order_by("id")[:1]), None)
     if broadcast_id is None:
         return None
     return broadcast_end(broadcast_id=broadcast_id, reason="ended")
@@ -505,11 +533,8 @@ def broadcast_end(*, broadcast_id: int, reason: str = "ended") -> Broadcast | No
     """Mark a live broadcast ended (safe to repeat) and archive it once its recording is in."""
     now = timezone.now()
     with transaction.atomic():
-        broadcast = (
-            Broadcast.objects.select_for_update()
-            .select_related("channel")
-            .filter(pk=broadcast_id)
-            .first()
+        broadcast = _first(
+            Broadcast.objects.select_for_update().select_related("channel").filter(pk=broadcast_id)
         )
         if broadcast is None or broadcast.status != BroadcastStatus.LIVE:
             return broadcast

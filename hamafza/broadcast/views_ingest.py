@@ -78,7 +78,8 @@ def on_publish_done(request):
 
 @_ingest_endpoint
 def on_record_done(request):
-    services.recording_done(stream=_field(request, "name"), path=_field(request, "path", limit=4096))
+    path = _field(request, "path", limit=4096)
+    services.recording_done(stream=_field(request, "name"), path=path)
     return _answer(200)
 
 

@@ -37,12 +37,8 @@ def cards_html(cards: list[Card]) -> str:
     list is the largest part of the busiest page, and ``format_html`` costs
     several times as much per value.
     """
-    active = (
-        f'<span class="badge text-bg-success">{escape_text(gettext("Active"))}</span>'
-    )
-    inactive = (
-        f'<span class="badge text-bg-secondary">{escape_text(gettext("Inactive"))}</span>'
-    )
+    active = f'<span class="badge text-bg-success">{escape_text(gettext("Active"))}</span>'
+    inactive = f'<span class="badge text-bg-secondary">{escape_text(gettext("Inactive"))}</span>'
     languages_label = escape_text(gettext("Languages:"))
     last_active = escape_text(gettext("last active on %(last)s"))
     parts = []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hamafza.broadcast import archive, media
 from hamafza.broadcast.models import (
@@ -298,8 +298,9 @@ def test_missing_recording_files_fail_at_once_with_a_clear_reason(channel, media
     kept = record(recording_path(broadcast, 0), seconds=2)
     gone = recording_path(broadcast, 30)
     register(broadcast, kept, gone)
-    # When the archive is built
-    outcome = build(broadcast.pk)
+    # When the archive is built (the worker writing its reasons in English)
+    with translation.override("en"):
+        outcome = build(broadcast.pk)
     # Then it fails at once (retrying cannot bring a file back), naming the file
     item = ArchiveItem.objects.get(broadcast=broadcast)
     assert outcome == "failed"
@@ -314,7 +315,7 @@ def test_ffmpeg_that_runs_too_long_is_stopped_and_leaves_no_file(media_dirs):
     flv = record(media_dirs / "recordings" / "b999-1.flv", seconds=3)
     output = media_dirs / "archive" / "b999" / "video.mp4"
     # When the conversion has 10 ms
-    with pytest.raises(media.MediaError) as error:
+    with translation.override("en"), pytest.raises(media.MediaError) as error:
         media.concat_to_mp4([flv], output, timeout=0.01)
     # Then it is stopped with a reason, and neither the file nor a temporary one exists
     assert "seconds" in str(error.value)

@@ -234,8 +234,9 @@ def test_a_stale_item_without_attempts_left_fails_with_a_reason(
         attempts=2,
         processing_started_at=timezone.now() - timedelta(hours=1),
     )
-    # When the reconciler runs
-    report = services.broadcasts_reconcile()
+    # When the reconciler runs (writing its reasons in English)
+    with translation.override("en"):
+        report = services.broadcasts_reconcile()
     # Then it has failed, saying the worker stopped
     assert report.archives_failed == 1
     item = ArchiveItem.objects.get(broadcast=broadcast)
