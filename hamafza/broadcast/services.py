@@ -315,8 +315,14 @@ def _refuse(reason: str, **event: Any) -> PublishDecision:
 
 
 def _first(queryset):
-    """The one row a unique lookup finds, or None: without ``first()``'s ORDER BY."""
-    rows = list(queryset.order_by()[:1])
+    """The first row of ``queryset`` as it is ordered, or None.
+
+    Unlike ``first()``, an unordered queryset (a unique lookup) gets no
+    ORDER BY: the model's default ordering is dropped unless asked for.
+    """
+    if not queryset.query.order_by:
+        queryset = queryset.order_by()
+    rows = list(queryset[:1])
     return rows[0] if rows else None
 
 
@@ -336,20 +342,17 @@ def _publishing_now(name: str) -> bool:
 def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast | str:
     """The broadcast a publish with ``key`` feeds, or the reason it cannot.
 
-    Every candidate is read (and locked) in one query, then chosen in this
-    order: the key's own broadcast; a live one whose encoder is gone (a
-    reconnect); the scheduled one nearest now; the one that ended within
-    the reconnect grace; else a new one.
+    The live, scheduled and key's own candidates are read (and locked) in
+    one query, then chosen in this order: the key's own broadcast; a live
+    one whose encoder is gone (a reconnect); the scheduled one nearest now;
+    the one that ended last within the reconnect grace (a second query, as
+    a flapping encoder may leave many); else a new one.
     """
     window = timedelta(minutes=settings.HAMAFZA_SCHEDULE_MATCH_MINUTES)
-    wanted = (
-        Q(status=BroadcastStatus.LIVE)
-        | Q(
-            status=BroadcastStatus.SCHEDULED,
-            scheduled_start__gte=now - window,
-            scheduled_start__lte=now + window,
-        )
-        | Q(status=BroadcastStatus.ENDED, ended_at__gt=now - _reconnect_grace())
+    wanted = Q(status=BroadcastStatus.LIVE) | Q(
+        status=BroadcastStatus.SCHEDULED,
+        scheduled_start__gte=now - window,
+        scheduled_start__lte=now + window,
     )
     if key.broadcast_id is not None:
         wanted |= Q(pk=key.broadcast_id)
@@ -383,15 +386,15 @@ def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast
     ]
     if scheduled:
         return min(scheduled, key=lambda b: abs((b.scheduled_start - now).total_seconds()))
-    recent = [
-        b
-        for b in candidates
-        if b.status == BroadcastStatus.ENDED
-        and b.ended_at is not None
-        and b.ended_at > now - _reconnect_grace()
-    ]
-    if recent:
-        return max(recent, key=lambda b: (b.ended_at, b.pk))
+    recent = _first(
+        Broadcast.objects.select_for_update()
+        .filter(
+            channel=channel, status=BroadcastStatus.ENDED, ended_at__gt=now - _reconnect_grace()
+        )
+        .order_by("-ended_at", "-id")
+    )
+    if recent is not None:
+        return recent
     return Broadcast(
         channel=channel,
         title=channel.name,
@@ -444,10 +447,13 @@ def publish_authorize(*, stream: str, key: str, address: str | None = None) -> P
         broadcast.ended_at = None
         broadcast.live_key = stream_key
         broadcast.refusal = ""
-        broadcast.save()
+        live_fields = ["status", "started_at", "ended_at", "live_key", "refusal"]
+        broadcast.save(update_fields=live_fields if broadcast.pk else None)
         StreamKey.objects.filter(pk=stream_key.pk).update(last_used_at=now)
         _event(outcome=IngestOutcome.ACCEPTED, broadcast=broadcast, **context)
-    organization_activity_record(organization=channel.organization, on=timezone.localdate(now))
+    today = timezone.localdate(now)
+    if channel.organization.last_active_on != today or not channel.organization.is_active:
+        organization_activity_record(organization=channel.organization, on=today)
     return PublishDecision(True, broadcast=broadcast)
 
 

@@ -76,10 +76,15 @@ class SearchableMixin(models.Model):
         return search_key_compute(getattr(self, field, "") for field in self.search_fields)
 
     def save(self, *args, **kwargs):
-        self.search_key = self.search_key_build()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_key" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_key"]
+        if update_fields is None:
+            self.search_key = self.search_key_build()
+        elif set(update_fields) & set(self.search_fields):
+            # A save of some fields rewrites the key only when one it is built
+            # from is among them: a status change leaves the search index alone.
+            self.search_key = self.search_key_build()
+            if "search_key" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "search_key"]
         super().save(*args, **kwargs)
 
 
