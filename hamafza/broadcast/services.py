@@ -525,22 +525,28 @@ def _publish_refuse(broadcast: Broadcast, reason: str, *, detail: str = "") -> P
 def publish_done(*, app: str, stream: str, key: str = "") -> Broadcast | None:
     """The ingest says a stream stopped. Either application may say it; the first one ends it."""
     broadcast_id = broadcast_id_from_ingest_name(stream)
-    if broadcast_id is None and key:
-        found = Broadcast.objects.filter(
-            live_key__key_hash=key_hash(key), status=BroadcastStatus.LIVE
-        ).values_list("pk", flat=True)
-        broadcast_id = next(iter(found.order_by("id")[:1]), None)
-    if broadcast_id is None:
+    if broadcast_id is not None:
+        return broadcast_end(broadcast_id=broadcast_id, reason="ended")
+    if not key:
         return None
-    return broadcast_end(broadcast_id=broadcast_id, reason="ended")
+    # ``live`` reports its own stream name (c<id>): the key finds the live broadcast.
+    found = Q(live_key__key_hash=key_hash(key), status=BroadcastStatus.LIVE)
+    return _broadcast_end_where(found, reason="ended")
 
 
 def broadcast_end(*, broadcast_id: int, reason: str = "ended") -> Broadcast | None:
     """Mark a live broadcast ended (safe to repeat) and archive it once its recording is in."""
+    return _broadcast_end_where(Q(pk=broadcast_id), reason=reason)
+
+
+def _broadcast_end_where(where: Q, *, reason: str) -> Broadcast | None:
     now = timezone.now()
     with transaction.atomic():
         broadcast = _first(
-            Broadcast.objects.select_for_update().select_related("channel").filter(pk=broadcast_id)
+            Broadcast.objects.select_for_update()
+            .select_related("channel")
+            .filter(where)
+            .order_by("id")
         )
         if broadcast is None or broadcast.status != BroadcastStatus.LIVE:
             return broadcast

@@ -163,7 +163,15 @@
     if (this.hls) {
       this.hls.destroy();
     }
-    var hls = new Hls({ liveSyncDurationCount: 3, manifestLoadingMaxRetry: 2 });
+    // Play two segments behind the live edge (hls.js defaults to three), speed
+    // up to 1.2x to catch up after a stall, and jump forward when more than six
+    // behind: latency measured in bench/bench_broadcast.py.
+    var hls = new Hls({
+      liveSyncDurationCount: 2,
+      maxLiveSyncPlaybackRate: 1.2,
+      liveMaxLatencyDurationCount: 6,
+      manifestLoadingMaxRetry: 2,
+    });
     this.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, function () {
       self.play();
