@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -339,25 +339,44 @@ def _publishing_now(name: str) -> bool:
     return any(s.name == name and s.publishing for s in streams)
 
 
+# How many candidate broadcasts one publish reads: every live and scheduled one
+# of the channel (a handful at most) and the most recently ended.
+CANDIDATE_LIMIT = 16
+
+
 def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast | str:
     """The broadcast a publish with ``key`` feeds, or the reason it cannot.
 
-    The live, scheduled and key's own candidates are read (and locked) in
-    one query, then chosen in this order: the key's own broadcast; a live
-    one whose encoder is gone (a reconnect); the scheduled one nearest now;
-    the one that ended last within the reconnect grace (a second query, as
-    a flapping encoder may leave many); else a new one.
+    Every candidate is read (and locked) in one query, ranked: the key's own
+    broadcast, the live ones, the scheduled ones within the match window,
+    then those that ended within the reconnect grace, newest first (a
+    flapping encoder may leave many: the limit keeps the newest). Chosen in
+    that order: the key's own; a live one whose encoder is gone (a
+    reconnect); the scheduled one nearest now; the one that ended last;
+    else a new one.
     """
     window = timedelta(minutes=settings.HAMAFZA_SCHEDULE_MATCH_MINUTES)
-    wanted = Q(status=BroadcastStatus.LIVE) | Q(
+    grace = _reconnect_grace()
+    live_q = Q(status=BroadcastStatus.LIVE)
+    scheduled_q = Q(
         status=BroadcastStatus.SCHEDULED,
         scheduled_start__gte=now - window,
         scheduled_start__lte=now + window,
     )
-    if key.broadcast_id is not None:
-        wanted |= Q(pk=key.broadcast_id)
+    ended_q = Q(status=BroadcastStatus.ENDED, ended_at__gt=now - grace)
+    own_q = Q(pk=key.broadcast_id) if key.broadcast_id is not None else Q(pk__in=[])
+    rank = Case(
+        When(own_q, then=Value(0)),
+        When(live_q, then=Value(1)),
+        When(scheduled_q, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
     candidates = list(
-        Broadcast.objects.select_for_update().filter(wanted, channel=channel).order_by("id")
+        Broadcast.objects.select_for_update()
+        .filter(own_q | live_q | scheduled_q | ended_q, channel=channel)
+        .annotate(rank=rank)
+        .order_by("rank", F("ended_at").desc(nulls_last=True), "id")[:CANDIDATE_LIMIT]
     )
     live = [b for b in candidates if b.status == BroadcastStatus.LIVE]
     for broadcast in live:
@@ -372,29 +391,17 @@ def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast
         resumable = (
             target.status == BroadcastStatus.ENDED
             and target.ended_at is not None
-            and target.ended_at + _reconnect_grace() > now
+            and target.ended_at + grace > now
         )
         return target if resumable else "broadcast_over"
     if live:
         return live[0]  # its encoder is gone: a reconnect
-    scheduled = [
-        b
-        for b in candidates
-        if b.status == BroadcastStatus.SCHEDULED
-        and b.scheduled_start is not None
-        and abs(b.scheduled_start - now) <= window
-    ]
+    scheduled = [b for b in candidates if b.rank == 2]
     if scheduled:
         return min(scheduled, key=lambda b: abs((b.scheduled_start - now).total_seconds()))
-    recent = _first(
-        Broadcast.objects.select_for_update()
-        .filter(
-            channel=channel, status=BroadcastStatus.ENDED, ended_at__gt=now - _reconnect_grace()
-        )
-        .order_by("-ended_at", "-id")
-    )
-    if recent is not None:
-        return recent
+    recent = [b for b in candidates if b.rank == 3]
+    if recent:
+        return recent[0]
     return Broadcast(
         channel=channel,
         title=channel.name,
@@ -882,8 +889,6 @@ def _reconcile_archive(report: ReconcileReport) -> None:
 
 
 def _reconcile_stale_processing(report: ReconcileReport, now: datetime) -> None:
-    from django.db.models import Q
-
     stale_before = now - timedelta(seconds=settings.HAMAFZA_ARCHIVE_PROCESSING_STALE_SECONDS)
     stale = Q(processing_started_at__lte=stale_before) | Q(processing_started_at__isnull=True)
     ids = ArchiveItem.objects.filter(stale, status=ArchiveStatus.PROCESSING).values_list(
