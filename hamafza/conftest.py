@@ -31,6 +31,11 @@ def _reference_data(request):
         activity_fields_load()
     if not HijriMonthStart.objects.exists():
         hijri_month_starts_seed()
+    from hamafza.agreements.models import AgreementKind
+    from hamafza.agreements.reference import agreement_kinds_load
+
+    if not AgreementKind.objects.exists():
+        agreement_kinds_load()
 
 
 def _forget_caches() -> None:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/", include("hamafza.accounts.urls")),
     path("directory/", include("hamafza.directory.urls")),
     path("broadcast/", include("hamafza.broadcast.urls")),
+    path("agreements/", include("hamafza.agreements.urls")),
+    path("followups/", include("hamafza.followups.urls")),
     path("oembed", broadcast_views.oembed, name="oembed"),
     path("ingest/rtmp/", include("hamafza.broadcast.urls_ingest")),
     path("admin/", admin.site.urls),

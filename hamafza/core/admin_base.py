@@ -21,3 +21,16 @@ class CoordinatorAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return is_coordinator(request.user)
+
+
+class ReadOnlyAdminMixin(CoordinatorAdminMixin):
+    """Coordinators read these rows (and their history) here; pages change them."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -17,6 +17,7 @@ from hamafza.core.selectors import places_index
 from hamafza.core.text import normalize
 from hamafza.core.versions import version_get
 from hamafza.directory.models import (
+    ROLE_RANK,
     ActivityField,
     Membership,
     Organization,
@@ -357,3 +358,20 @@ def network_counts() -> dict[str, int]:
         countries=Count("country", distinct=True),
     )
     return row
+
+
+def organization_staff_users(*, organization_id: int, minimum: str) -> list:
+    """The active users holding at least the role ``minimum`` in the organization."""
+    from django.contrib.auth import get_user_model
+
+    ranks = [role for role, rank in ROLE_RANK.items() if rank >= ROLE_RANK[minimum]]
+    return list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            person__memberships__organization_id=organization_id,
+            person__memberships__role__in=ranks,
+        )
+        .distinct()
+        .order_by("pk")
+    )

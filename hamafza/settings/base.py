@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "hamafza.accounts",
     "hamafza.directory",
     "hamafza.broadcast",
+    "hamafza.followups",
+    "hamafza.agreements",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hamafza.core.context_processors.preferences",
+                "hamafza.accounts.context_processors.notifications",
             ],
         },
     },
@@ -309,3 +312,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HAMAFZA_LOG_LEVEL", "WARNING")},
 }
+
+# Agreements and follow-ups ----------------------------------------------------------------
+# The address in links that notifications send by e-mail.
+HAMAFZA_SITE_URL = os.environ.get("HAMAFZA_SITE_URL", "http://127.0.0.1:8000")
+# Uploaded documents (scanned agreements, evidence of progress): the largest accepted.
+HAMAFZA_DOCUMENT_MAX_BYTES = int(os.environ.get("HAMAFZA_DOCUMENT_MAX_BYTES", str(10 * 2**20)))
+# Reminders (`manage.py reminders_send`, the Procfile's reminders): a decree is
+# "expiring soon" this many days before its end; an agreement enters renewal at its
+# notice period.
+HAMAFZA_APPOINTMENT_EXPIRY_WARNING_DAYS = int(
+    os.environ.get("HAMAFZA_APPOINTMENT_EXPIRY_WARNING_DAYS", "60")
+)

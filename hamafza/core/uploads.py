@@ -1,0 +1,55 @@
+"""Checks on uploaded documents: the type by its first bytes, and the size."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+PDF_MAGIC = b"%PDF-"
+
+
+def validate_pdf(file) -> None:
+    """A PDF (by its first bytes, not its name) no larger than HAMAFZA_DOCUMENT_MAX_BYTES."""
+    limit = settings.HAMAFZA_DOCUMENT_MAX_BYTES
+    if file.size is not None and file.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the largest allowed is %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        head = file.read(len(PDF_MAGIC))
+    finally:
+        file.seek(position)
+    if head != PDF_MAGIC:
+        raise ValidationError(_("The file is not a PDF document."), code="not_pdf")
+
+
+EVIDENCE_MAGIC = {
+    PDF_MAGIC: "pdf",
+    b"\x89PNG\r\n\x1a\n": "png",
+    b"\xff\xd8\xff": "jpeg",
+}
+
+
+def validate_evidence(file) -> None:
+    """Evidence of progress: a PDF, PNG or JPEG file within the document size limit."""
+    limit = settings.HAMAFZA_DOCUMENT_MAX_BYTES
+    if file.size is not None and file.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s; the largest allowed is %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        head = file.read(8)
+    finally:
+        file.seek(position)
+    if not any(head.startswith(magic) for magic in EVIDENCE_MAGIC):
+        raise ValidationError(
+            _("The file must be a PDF document or a PNG or JPEG picture."), code="bad_type"
+        )

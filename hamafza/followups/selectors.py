@@ -1,0 +1,107 @@
+"""Reads of follow-ups, shared by pages, the API, other apps and reports."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from hamafza.core.permissions import is_coordinator
+from hamafza.core.search import search_filter
+from hamafza.directory.policies import roles_of
+from hamafza.followups.models import OPEN_STATUSES, FollowUp, FollowUpStatus, overdue_q
+
+
+def _with_overdue(queryset: QuerySet[FollowUp], today: date) -> QuerySet[FollowUp]:
+    return queryset.annotate(
+        overdue=Case(
+            When(overdue_q(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def followup_base(*, today: date | None = None) -> QuerySet[FollowUp]:
+    today = today or timezone.localdate()
+    return _with_overdue(
+        FollowUp.objects.select_related("owner_organization", "owner_person", "source_type"),
+        today,
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpFilters:
+    q: str = ""
+    status: str = ""  # a FollowUpStatus value, or "overdue"
+    organization: int | None = None
+    source_type: str = ""  # "app_label.model"
+    due_before: date | None = None
+
+
+def followup_list(
+    *, user, filters: FollowUpFilters | None = None, mine: bool = False, today=None
+) -> QuerySet[FollowUp]:
+    """The items ``user`` may see: coordinators see all; others their organizations' items.
+
+    ``mine`` narrows to the organizations where the user holds a role (what
+    a coordinator, too, is responsible for).
+    """
+    filters = filters or FollowUpFilters()
+    today = today or timezone.localdate()
+    queryset = followup_base(today=today)
+    if mine or not is_coordinator(user):
+        queryset = queryset.filter(owner_organization_id__in=list(roles_of(user)))
+    if filters.q:
+        queryset = search_filter(queryset, filters.q)
+    if filters.status == "overdue":
+        queryset = queryset.filter(overdue_q(today))
+    elif filters.status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif filters.status in FollowUpStatus.values:
+        queryset = queryset.filter(status=filters.status)
+    if filters.organization:
+        queryset = queryset.filter(owner_organization_id=filters.organization)
+    if filters.source_type and "." in filters.source_type:
+        app_label, model = filters.source_type.split(".", 1)
+        queryset = queryset.filter(source_type__app_label=app_label, source_type__model=model)
+    if filters.due_before:
+        queryset = queryset.filter(due_on__lt=filters.due_before)
+    return queryset.order_by("due_on", "id")
+
+
+def followups_overdue(*, today: date | None = None) -> QuerySet[FollowUp]:
+    """Every overdue item across the network, the oldest first (coordinators' view)."""
+    today = today or timezone.localdate()
+    return followup_base(today=today).filter(overdue_q(today)).order_by("due_on", "id")
+
+
+def followups_of(source, *, today: date | None = None) -> QuerySet[FollowUp]:
+    """The items of one source, in their numbered order."""
+    source_type = ContentType.objects.get_for_model(source)
+    return (
+        followup_base(today=today)
+        .filter(source_type=source_type, source_id=source.pk)
+        .order_by("number")
+    )
+
+
+def followup_get(*, pk: int) -> FollowUp:
+    return followup_base().prefetch_related("notes__author").get(pk=pk)
+
+
+def followup_counts(*, source_type: ContentType | None = None, source_ids=None, today=None) -> dict:
+    """Open, overdue and done counts, over all items or those of some sources."""
+    today = today or timezone.localdate()
+    queryset = FollowUp.objects.all()
+    if source_type is not None:
+        queryset = queryset.filter(source_type=source_type)
+    if source_ids is not None:
+        queryset = queryset.filter(source_id__in=source_ids)
+    return queryset.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("pk", filter=overdue_q(today)),
+        done=Count("pk", filter=Q(status=FollowUpStatus.DONE)),
+    )
