@@ -2,11 +2,17 @@
 
 from rest_framework.routers import DefaultRouter
 
+from hamafza.accounts import api as accounts_api
+from hamafza.agreements import api as agreements_api
 from hamafza.broadcast import api as broadcast_api
 from hamafza.core import api as core_api
 from hamafza.directory import api as directory_api
+from hamafza.followups import api as followups_api
 
 router = DefaultRouter()
 core_api.register(router)
 directory_api.register(router)
 broadcast_api.register(router)
+agreements_api.register(router)
+followups_api.register(router)
+accounts_api.register(router)

@@ -14,5 +14,30 @@ class AgreementsConfig(AppConfig):
 
         # An agreement's obligations and a meeting's decisions are follow-ups:
         # those who keep the agreement (or record the meeting) assign them.
-        source_policy_register(Agreement, agreement_policy)
-        source_policy_register(Meeting, meeting_policy)
+        source_policy_register(Agreement, agreement_policy, managed_ids=_agreements_managed)
+        source_policy_register(Meeting, meeting_policy, managed_ids=_meetings_managed)
+
+
+def _editor_organizations(user) -> list[int]:
+    from hamafza.directory.models import Role
+    from hamafza.directory.policies import organization_ids_with_role
+
+    return organization_ids_with_role(user, Role.EDITOR)
+
+
+def _agreements_managed(user):
+    from hamafza.agreements.models import Agreement
+
+    return Agreement.objects.filter(owner_id__in=_editor_organizations(user)).values("pk")
+
+
+def _meetings_managed(user):
+    from django.db.models import Q
+
+    from hamafza.agreements.models import Meeting
+
+    managed = Q(committee__agreement__owner_id__in=_editor_organizations(user))
+    person_id = getattr(getattr(user, "person", None), "pk", None)
+    if person_id is not None:
+        managed |= Q(committee__secretary_id=person_id)
+    return Meeting.objects.filter(managed).values("pk")

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from hamafza.core.permissions import is_coordinator
 from hamafza.core.search import search_filter
 from hamafza.directory.policies import roles_of
 from hamafza.followups.models import OPEN_STATUSES, FollowUp, FollowUpStatus, overdue_q
+from hamafza.followups.policies import sources_managed_q
 
 
 def _with_overdue(queryset: QuerySet[FollowUp], today: date) -> QuerySet[FollowUp]:
@@ -51,8 +52,12 @@ def followup_list(
     filters = filters or FollowUpFilters()
     today = today or timezone.localdate()
     queryset = followup_base(today=today)
-    if mine or not is_coordinator(user):
-        queryset = queryset.filter(owner_organization_id__in=list(roles_of(user)))
+    responsible = Q(owner_organization_id__in=list(roles_of(user)))
+    if mine:
+        queryset = queryset.filter(responsible)
+    elif not is_coordinator(user):
+        # What the user's organizations must do, and what the user assigned to others.
+        queryset = queryset.filter(responsible | sources_managed_q(user))
     if filters.q:
         queryset = search_filter(queryset, filters.q)
     if filters.status == "overdue":
@@ -68,7 +73,7 @@ def followup_list(
         queryset = queryset.filter(source_type__app_label=app_label, source_type__model=model)
     if filters.due_before:
         queryset = queryset.filter(due_on__lt=filters.due_before)
-    return queryset.order_by("due_on", "id")
+    return queryset.order_by(F("due_on").asc(nulls_last=True), "id")
 
 
 def followups_overdue(*, today: date | None = None) -> QuerySet[FollowUp]:
