@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hamafza.core.models import Province, SearchableMixin, TranslatedNameMixin
+from hamafza.core.models import Province, SearchableMixin, TranslatedNameMixin, validate_names
 from hamafza.core.uploads import validate_pdf
 from hamafza.directory.models import ActivityField, Organization, Person
 
@@ -63,6 +63,10 @@ class AgreementState(models.TextChoices):
 
 
 S = AgreementState
+# Dates an agreement may carry (Solar Hijri 1278–1678): beyond them date arithmetic
+# (renewal windows, new terms) would leave the calendar.
+DATE_MIN = date(1900, 1, 1)
+DATE_MAX = date(2299, 12, 31)
 # The legal moves. Renewal, amendment and downgrading each make a successor
 # agreement (active) and close the one it replaces; see services.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -102,7 +106,9 @@ class Agreement(SearchableMixin):
         help_text=_("The registry number, e.g. MOU-1404-017."),
     )
     title = models.CharField(_("title"), max_length=300)
-    titles = models.JSONField(_("title in other languages"), default=dict, blank=True)
+    titles = models.JSONField(
+        _("title in other languages"), default=dict, blank=True, validators=[validate_names]
+    )
     summary = models.TextField(_("summary"), max_length=4000, blank=True)
     scope = models.CharField(
         _("scope"), max_length=12, choices=Scope.choices, default=Scope.NATIONAL
@@ -213,10 +219,22 @@ class Agreement(SearchableMixin):
     def renewal_due_compute(self) -> date | None:
         if self.expires_on is None:
             return None
-        return self.expires_on - timedelta(days=self.notice_days)
+        try:
+            return self.expires_on - timedelta(days=self.notice_days)
+        except OverflowError:
+            return date.min
 
     def clean(self):
         errors = {}
+        for name in ("signed_on", "effective_on", "expires_on"):
+            value = getattr(self, name)
+            if value is not None and not (DATE_MIN <= value <= DATE_MAX):
+                errors[name] = _("Enter a date between %(start)s and %(end)s.") % {
+                    "start": DATE_MIN.year,
+                    "end": DATE_MAX.year,
+                }
+        if errors:
+            raise ValidationError(errors)
         if self.signed_on and self.expires_on and self.expires_on <= self.signed_on:
             errors["expires_on"] = _("The expiry date must come after the signing date.")
         if self.effective_on and self.expires_on and self.expires_on <= self.effective_on:

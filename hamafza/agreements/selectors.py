@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.agreements.models import (
+    CLOSED_STATES,
+    PENDING_STATES,
     Agreement,
     AgreementKind,
     AgreementParty,
@@ -209,7 +211,7 @@ ORDERS = {
 @dataclass(frozen=True)
 class AgreementFilters:
     q: str = ""
-    state: str = ""  # an AgreementState, "renewal_due", "open" (active) or "closed"
+    state: str = ""  # an AgreementState, "renewal_due", "pending" (not yet signed) or "closed"
     kind: str = ""  # AgreementKind.code
     scope: str = ""
     province: int | None = None
@@ -229,6 +231,10 @@ def agreement_list(
         queryset = search_filter(queryset, filters.q)
     if filters.state == "renewal_due":
         queryset = queryset.filter(renewal_due_q(today))
+    elif filters.state == "pending":
+        queryset = queryset.filter(state__in=PENDING_STATES)
+    elif filters.state == "closed":
+        queryset = queryset.filter(state__in=CLOSED_STATES)
     elif filters.state in S.values:
         queryset = queryset.filter(state=filters.state)
     if filters.kind:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from hamafza.agreements.models import (
+    PENDING_STATES,
     PROSPECT_TRANSITIONS,
     SUCCESSOR_STATES,
     Agreement,
@@ -211,8 +212,13 @@ def agreement_party_add(*, actor, agreement: Agreement, party: PartyInput) -> Ag
 
 
 def agreement_party_remove(*, actor, party: AgreementParty) -> None:
+    """Remove a party; a signed agreement keeps at least two."""
     agreement_part_policy.check(actor, "change", party)
-    party.delete()
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=party.agreement_id)
+        if agreement.state not in PENDING_STATES and agreement.parties.count() <= 2:
+            raise ValidationError({"parties": _("A signed agreement keeps at least two parties.")})
+        party.delete()
 
 
 def agreement_document_add(*, actor, agreement: Agreement, title: str, file) -> AgreementDocument:
@@ -505,6 +511,8 @@ def review_decide(
     review_policy.check(actor, "change", review.round)
     if decision not in ReviewDecision.values:
         raise ValidationError({"decision": _("Choose a valid decision.")})
+    if not review.round.is_open:
+        raise ValidationError(_("The review round is closed."))
     if review.applied_at is not None:
         raise ValidationError(_("This decision has been applied; it can no longer change."))
     errors = {}
@@ -522,22 +530,33 @@ def review_decide(
         errors["reasoning"] = _("Give the reasoning for the decision.")
     if errors:
         raise ValidationError(errors)
-    review.decision = decision
-    review.reasoning = (reasoning or "").strip()
-    review.new_kind = new_kind if decision == ReviewDecision.DOWNGRADE else None
-    review.new_expires_on = new_expires_on if decision == ReviewDecision.RENEW else None
-    review.decided_by = _actor_user(actor)
-    review.decided_at = timezone.now() if decision != ReviewDecision.PENDING else None
     with transaction.atomic():
-        review.save()
-    return review
+        locked = AgreementReview.objects.select_for_update().get(pk=review.pk)
+        if locked.applied_at is not None:
+            raise ValidationError(_("This decision has been applied; it can no longer change."))
+        locked.decision = decision
+        locked.reasoning = (reasoning or "").strip()
+        locked.new_kind = new_kind if decision == ReviewDecision.DOWNGRADE else None
+        locked.new_expires_on = new_expires_on if decision == ReviewDecision.RENEW else None
+        locked.decided_by = _actor_user(actor)
+        locked.decided_at = timezone.now() if decision != ReviewDecision.PENDING else None
+        locked.save(
+            update_fields=[
+                "decision", "reasoning", "new_kind", "new_expires_on", "decided_by", "decided_at"
+            ]
+        )  # fmt: skip
+    return locked
 
 
 def review_apply(*, actor, review: AgreementReview) -> AgreementReview:
     """Carry out a decision: renew, downgrade or terminate the agreement (keep: nothing)."""
     review_policy.check(actor, "change", review.round)
     with transaction.atomic():
-        locked = AgreementReview.objects.select_for_update().get(pk=review.pk)
+        locked = (
+            AgreementReview.objects.select_for_update().select_related("round").get(pk=review.pk)
+        )
+        if not locked.round.is_open:
+            raise ValidationError(_("The review round is closed."))
         if locked.applied_at is not None:
             raise ValidationError(_("This decision has already been applied."))
         if locked.decision == ReviewDecision.PENDING:
@@ -700,7 +719,14 @@ def committee_update(*, actor, committee: Committee, **values) -> Committee:
 def committee_member_add(
     *, actor, committee: Committee, person: Person, organization: Organization, role: str = ""
 ) -> CommitteeMember:
+    """Seat a person on a committee on behalf of a party (or the office keeping the agreement)."""
     agreement_part_policy.check(actor, "change", committee)
+    agreement = committee.agreement
+    sides = {agreement.owner_id, *agreement.parties.values_list("organization_id", flat=True)}
+    if organization.pk not in sides:
+        raise ValidationError(
+            {"organization": _("Members sit on behalf of a party to the agreement.")}
+        )
     member = CommitteeMember(
         committee=committee, person=person, organization=organization, role=role
     )

@@ -598,8 +598,13 @@ def party_remove(request, pk: int, party_pk: int):
     )
     if party is None:
         raise Http404(_("No such party."))
-    services.agreement_party_remove(actor=request.user, party=party)
-    messages.success(request, _("The party was removed."))
+    try:
+        services.agreement_party_remove(actor=request.user, party=party)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The party was removed."))
     return _after(agreement.pk, "parties")
 
 

@@ -110,3 +110,21 @@ def followup_counts(*, source_type: ContentType | None = None, source_ids=None, 
         overdue=Count("pk", filter=overdue_q(today)),
         done=Count("pk", filter=Q(status=FollowUpStatus.DONE)),
     )
+
+
+def followups_of_many(sources, *, today: date | None = None) -> dict[int, list[FollowUp]]:
+    """The items of several sources of one model, by source id, each in numbered order.
+    One query whatever the number of sources."""
+    sources = list(sources)
+    if not sources:
+        return {}
+    source_type = ContentType.objects.get_for_model(sources[0])
+    grouped: dict[int, list[FollowUp]] = {source.pk: [] for source in sources}
+    items = (
+        followup_base(today=today)
+        .filter(source_type=source_type, source_id__in=list(grouped))
+        .order_by("source_id", "number")
+    )
+    for item in items:
+        grouped[item.source_id].append(item)
+    return grouped

@@ -707,7 +707,8 @@ def test_a_party_editor_registers_under_their_own_office_only(client, actors, pa
 
 def _write_requests(agreement, office, partner, stranger) -> dict:
     """Every write on an existing agreement: (url, data, files) and how to see it happened."""
-    party = agreement.parties.get(organization=partner)
+    witness = OrganizationFactory(name="هلال احمر")
+    party = AgreementParty.objects.create(agreement=agreement, organization=witness, role="witness")
     document = services.agreement_document_add(
         actor=SYSTEM, agreement=agreement, title="متن", file=SimpleUploadedFile("a.pdf", PDF)
     )
@@ -1165,3 +1166,16 @@ def test_coverage_counts_provincial_agreements_per_province(client, actors, spre
     content = response.content.decode()
     fars = spread["fars"].province_id
     assert f"?parent={spread['national'].pk}&amp;province={fars}&amp;state=active" in content
+
+
+def test_a_signed_agreement_keeps_two_parties(client, actors, agreement, partner):
+    # Given an active agreement with two parties
+    party = agreement.parties.get(organization=partner)
+    client.force_login(actors["office_editor"])
+    # When the editor removes one
+    url = reverse("agreements:party-remove", args=[agreement.pk, party.pk])
+    response = client.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    # Then it is refused with the reason, and the party stays
+    assert AgreementParty.objects.filter(pk=party.pk).exists()
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown == [("error", "A signed agreement keeps at least two parties.")]
