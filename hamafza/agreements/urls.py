@@ -36,6 +36,7 @@ urlpatterns = [
     path("reviews/new/", views_work.review_create, name="review-create"),
     path("reviews/<int:pk>/", views_work.review_detail, name="review-detail"),
     path("reviews/<int:pk>/add/", views_work.review_add, name="review-add"),
+    path("reviews/<int:pk>/export.<str:fmt>", views_work.review_export, name="review-export"),
     path("reviews/<int:pk>/close/", views_work.review_close, name="review-close"),
     path(
         "reviews/<int:pk>/items/<int:item_pk>/decide/",

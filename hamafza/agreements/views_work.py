@@ -233,6 +233,34 @@ def review_detail(request, pk: int):
     return _review_page(request, pk)
 
 
+REVIEW_COLUMNS = [
+    Column(gettext_lazy("Code"), lambda r: r.agreement.code),
+    Column(gettext_lazy("Agreement"), lambda r: r.agreement.display_title()),
+    Column(gettext_lazy("Kind"), lambda r: r.agreement.kind.display_name()),
+    Column(gettext_lazy("State"), lambda r: r.agreement.get_state_display()),
+    Column(gettext_lazy("Decision"), lambda r: r.get_decision_display()),
+    Column(gettext_lazy("Reasoning"), lambda r: r.reasoning),
+    Column(gettext_lazy("New kind"), lambda r: r.new_kind.display_name() if r.new_kind else ""),
+    Column(gettext_lazy("New expiry date"), lambda r: r.new_expires_on),
+    Column(gettext_lazy("Applied at"), lambda r: r.applied_at),
+    Column(gettext_lazy("Resulting agreement"), lambda r: r.result.code if r.result else ""),
+]
+
+
+@login_required
+@require_GET
+def review_export(request, pk: int, fmt: str):
+    """The agreements of one round with their decisions, as CSV or XLSX."""
+    try:
+        round_ = selectors.review_round_detail(pk=_id_or_404(pk))
+    except ReviewRound.DoesNotExist as exc:
+        raise Http404(_("No such review round.")) from exc
+    review_policy.check(request.user, "view", round_)
+    return export_response(
+        list(round_.reviews.all()), REVIEW_COLUMNS, fmt=fmt, name=f"review-{round_.pk}"
+    )
+
+
 @login_required
 @require_POST
 def review_add(request, pk: int):

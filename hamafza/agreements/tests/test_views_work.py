@@ -880,6 +880,22 @@ def test_exports_parse_back(client, actors, world, name, expected):
     assert client.get(reverse(name, args=["pdf"])).status_code == 404
 
 
+def test_a_round_exports_its_decisions(client, actors, world):
+    # Given a round with one decided and one pending agreement, read by the office
+    client.force_login(actors["office_viewer"])
+    url = reverse("agreements:review-export", args=[world.round.pk, "csv"])
+    # When it is exported in English
+    rows = _csv_rows(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    # Then each agreement comes with its decision, the same in XLSX
+    decisions = {row[0]: row[4] for row in rows[1:]}
+    assert decisions == {"MOU-1404-0001": "Not decided yet", "MOU-1404-0003": "Keep as it is"}
+    xlsx = reverse("agreements:review-export", args=[world.round.pk, "xlsx"])
+    assert len(_xlsx_rows(client.get(xlsx))) == 3
+    # and others may not read it
+    client.force_login(actors["stranger_editor"])
+    assert client.get(url).status_code in (403, 404)
+
+
 def test_an_export_follows_the_filters_and_the_visitor(client, actors, world, office):
     ProspectFactory(owner=office, status=ProspectStatus.DROPPED)
     client.force_login(actors["office_viewer"])
