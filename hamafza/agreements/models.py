@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.models import Province, SearchableMixin, TranslatedNameMixin, validate_names
-from hamafza.core.uploads import validate_pdf
+from hamafza.core.uploads import private_storage, validate_pdf
 from hamafza.directory.models import ActivityField, Organization, Person
 
 
@@ -323,6 +323,7 @@ class AgreementDocument(models.Model):
     file = models.FileField(
         _("file"),
         upload_to=document_upload_to,
+        storage=private_storage,
         validators=[validate_pdf],
         help_text=_("A scanned PDF."),
     )

@@ -2,10 +2,16 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 PDF_MAGIC = b"%PDF-"
+
+
+def private_storage():
+    """The storage of files only some users may read (``STORAGES["private"]``)."""
+    return storages["private"]
 
 
 def validate_pdf(file) -> None:

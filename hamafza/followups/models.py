@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hamafza.core.models import SearchableMixin
-from hamafza.core.uploads import validate_evidence
+from hamafza.core.uploads import private_storage, validate_evidence
 from hamafza.directory.models import Organization, Person
 
 
@@ -128,6 +128,7 @@ class FollowUpNote(models.Model):
     evidence = models.FileField(
         _("evidence"),
         upload_to=evidence_upload_to,
+        storage=private_storage,
         blank=True,
         validators=[validate_evidence],
         help_text=_("A PDF document or a PNG or JPEG picture."),

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/evidence/<int:note_pk>/", views.evidence, name="evidence"),
 ]

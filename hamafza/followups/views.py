@@ -7,6 +7,7 @@ a write they may not make is refused (403).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -214,6 +215,21 @@ def _detail_page(
 def detail(request, pk: int):
     """The item, its source, and its notes, evidence and status changes as a timeline."""
     return _detail_page(request, _followup_or_404(request, pk))
+
+
+@login_required
+@require_GET
+def evidence(request, pk: int, note_pk: int):
+    """A note's evidence file, streamed to those who may read the item (never public)."""
+    followup = _followup_or_404(request, pk)
+    note = followup.notes.filter(pk=id_param(note_pk) or 0).exclude(evidence="").first()
+    if note is None:
+        raise Http404(_("No such evidence."))
+    try:
+        handle = note.evidence.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404(_("No such evidence.")) from exc
+    return FileResponse(handle, filename=os.path.basename(note.evidence.name))
 
 
 @login_required

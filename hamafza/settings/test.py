@@ -25,3 +25,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(Path(tempfile.gettempdir()) / f"hamafza-test-{os.getpid()}.sqlite3")
     }
+# Private files of the tests: a directory per process, never var/private.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": Path(tempfile.gettempdir()) / f"hamafza-test-private-{os.getpid()}",
+            "base_url": None,
+        },
+    },
+}

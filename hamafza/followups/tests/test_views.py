@@ -4,6 +4,7 @@ reporting progress and editing, with the policy deciding who sees and writes wha
 import csv
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -633,3 +634,22 @@ def test_the_edit_link_is_shown_only_to_managers(client, actors, followup):
     assert edit_url not in client.get(reverse("followups:detail", args=[followup.pk])).content
     client.force_login(actors["office_editor"])
     assert edit_url in client.get(reverse("followups:detail", args=[followup.pk])).content
+
+
+def test_evidence_is_private_to_those_who_read_the_item(client, actors, followup, settings):
+    # Given a report with a PDF as evidence
+    client.force_login(actors["partner_editor"])
+    pdf = SimpleUploadedFile("proof.pdf", b"%PDF-1.4 proof", content_type="application/pdf")
+    client.post(reverse("followups:report", args=[followup.pk]), {"text": "x", "evidence": pdf})
+    note = followup.notes.get()
+    url = reverse("followups:evidence", args=[followup.pk, note.pk])
+    # Then the file is not under the public media directory at all
+    assert not (Path(settings.MEDIA_ROOT) / note.evidence.name).exists()
+    # and the item's readers get it, others do not
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 proof"
+    client.force_login(actors["stranger_editor"])
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
