@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -85,18 +86,7 @@ def _count_subquery(queryset) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None):
-    """Annotate the priority score (0–100) and its four parts.
-
-    - strategic weight: 8 points per step (1–5) the coordinators gave it;
-    - committee: 20 if an active committee met in the last 180 days, 10 if
-      it has an active committee that has not, else 0;
-    - follow-ups: 20 × the share of its open obligations not overdue
-      (10 when it has none open);
-    - expiry: 20 once renewal is due (notice period reached), 10 within
-      90 days of that, else 0 (active agreements only).
-    """
-    today = today or timezone.localdate()
+def _priority_inputs(today: date):
     agreement_type = ContentType.objects.get_for_model(Agreement)
     obligations = FollowUp.objects.filter(
         source_type=agreement_type, source_id=OuterRef("pk"), status__in=OPEN_STATUSES
@@ -108,26 +98,69 @@ def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None):
     met_recently = active_committee.filter(
         Exists(Meeting.objects.filter(committee=OuterRef("pk"), held_on__gte=recent))
     )
+    committee = Case(
+        When(Exists(met_recently), then=Value(COMMITTEE_POINTS)),
+        When(Exists(active_committee), then=Value(COMMITTEE_POINTS // 2)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    expiry = Case(
+        When(~Q(state=S.ACTIVE) | Q(renewal_due_on__isnull=True), then=Value(0)),
+        When(renewal_due_on__lte=today, then=Value(EXPIRY_POINTS)),
+        When(renewal_due_on__lte=today + timedelta(days=90), then=Value(EXPIRY_POINTS // 2)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return obligations, committee, expiry
+
+
+def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None, parts=False):
+    """Annotate the priority score (0–100) as ``priority``; with ``parts``, also its parts.
+
+    - strategic weight: 8 points per step (1–5) the coordinators gave it;
+    - committee: 20 if an active committee met in the last 180 days, 10 if
+      it has an active committee that has not, else 0;
+    - follow-ups: 20 × the share of its open obligations not overdue
+      (10 when it has none open);
+    - expiry: 20 once renewal is due (notice period reached), 10 within
+      90 days of that, else 0 (active agreements only).
+
+    Without ``parts`` the score is one expression with three correlated
+    subqueries, cheap enough to sort every visible agreement by; the parts
+    (six more) are for a page of rows (``agreement_rows_prefetch``) or one.
+    """
+    today = today or timezone.localdate()
+    obligations, committee, expiry = _priority_inputs(today)
+    if not parts:
+        # The follow-up part in one pass over the open obligations.
+        points = (
+            obligations.order_by()
+            .values("source_id")
+            .annotate(
+                points=(
+                    FOLLOWUP_POINTS
+                    * (Count("pk") - Count("pk", filter=Q(due_on__lt=today)))
+                    / Count("pk")
+                )
+            )
+            .values("points")
+        )
+        followups = Coalesce(
+            Subquery(points, output_field=IntegerField()), Value(FOLLOWUP_POINTS // 2)
+        )
+        return queryset.annotate(
+            priority=ExpressionWrapper(
+                F("strategic_weight") * WEIGHT_POINTS + committee + followups + expiry,
+                output_field=IntegerField(),
+            )
+        )
     return (
         queryset.annotate(
             followups_open=_count_subquery(obligations),
             followups_overdue=_count_subquery(obligations.filter(due_on__lt=today)),
             priority_weight=F("strategic_weight") * WEIGHT_POINTS,
-            priority_committee=Case(
-                When(Exists(met_recently), then=Value(COMMITTEE_POINTS)),
-                When(Exists(active_committee), then=Value(COMMITTEE_POINTS // 2)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            priority_expiry=Case(
-                When(~Q(state=S.ACTIVE) | Q(renewal_due_on__isnull=True), then=Value(0)),
-                When(renewal_due_on__lte=today, then=Value(EXPIRY_POINTS)),
-                When(
-                    renewal_due_on__lte=today + timedelta(days=90), then=Value(EXPIRY_POINTS // 2)
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
+            priority_committee=committee,
+            priority_expiry=expiry,
         )
         .annotate(
             priority_followups=Case(
@@ -144,6 +177,48 @@ def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None):
             + F("priority_expiry")
         )
     )
+
+
+PRIORITY_PART_FIELDS = (
+    "priority_weight",
+    "priority_committee",
+    "priority_followups",
+    "priority_expiry",
+    "followups_open",
+    "followups_overdue",
+)
+
+
+def priority_parts_attach(rows: list[Agreement], *, today: date | None = None) -> None:
+    """Read the priority parts of ``rows`` (a page) and set them on each: one query a
+    thousand rows."""
+    by_id = {row.pk: row for row in rows}
+    ids = list(by_id)
+    for start in range(0, len(ids), 1000):
+        chunk = Agreement.objects.filter(pk__in=ids[start : start + 1000]).order_by()
+        values = with_priority(chunk, today=today, parts=True).values("pk", *PRIORITY_PART_FIELDS)
+        for value in values:
+            row = by_id[value.pop("pk")]
+            for name, number in value.items():
+                setattr(row, name, number)
+
+
+class PriorityListQuerySet(QuerySet):
+    """A list sorted by the one-expression score: when rows are read (a page, an
+    export), their priority parts are read too, in one more query."""
+
+    priority_today: date | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.priority_today = self.priority_today
+        return clone
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and isinstance(self._result_cache[0], Agreement):
+            priority_parts_attach(self._result_cache, today=self.priority_today)
 
 
 @dataclass(frozen=True)
@@ -258,7 +333,11 @@ def agreement_list(
             expires_on__lte=today + timedelta(days=filters.expires_within),
         )
     queryset = with_priority(queryset, today=today)
-    return queryset.order_by(*ORDERS.get(filters.order, ORDERS["priority"]))
+    queryset = queryset.order_by(*ORDERS.get(filters.order, ORDERS["priority"]))
+    rows = queryset._chain()
+    rows.__class__ = PriorityListQuerySet
+    rows.priority_today = today
+    return rows
 
 
 def agreement_rows_prefetch(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
@@ -271,7 +350,7 @@ def agreement_rows_prefetch(queryset: QuerySet[Agreement]) -> QuerySet[Agreement
 def agreement_detail(*, user, pk: int, today: date | None = None) -> Agreement:
     """One agreement with everything its page shows (a fixed number of queries)."""
     return (
-        with_priority(agreements_visible(user), today=today)
+        with_priority(agreements_visible(user), today=today, parts=True)
         .select_related("kind", "province", "owner", "owner_person", "parent__kind", "replaces")
         .prefetch_related(
             Prefetch("parties", queryset=AgreementParty.objects.select_related("organization")),

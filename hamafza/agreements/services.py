@@ -347,10 +347,11 @@ def _successor_make(
             raise _transition_refuse(locked, to_state)
         today = timezone.localdate()
         copy = {field: getattr(locked, field) for field in AGREEMENT_FIELDS}
+        signed_on = values.pop("signed_on", None) or today
         copy.update(
             code=values.pop("code", None) or _successor_code(locked),
-            signed_on=values.pop("signed_on", None) or today,
-            effective_on=values.pop("effective_on", None) or today,
+            signed_on=signed_on,
+            effective_on=values.pop("effective_on", None) or signed_on,
         )
         copy.update(values)
         successor = Agreement(state=S.ACTIVE, replaces=locked, **copy)
@@ -421,9 +422,18 @@ def agreement_amend(*, actor, agreement: Agreement, reason: str, **changes) -> A
 
 
 def agreement_downgrade(
-    *, actor, agreement: Agreement, kind: AgreementKind, reason: str = "", code: str = ""
+    *,
+    actor,
+    agreement: Agreement,
+    kind: AgreementKind,
+    reason: str = "",
+    code: str = "",
+    expires_on: date | None = None,
 ) -> Agreement:
-    """Downgrade: the same cooperation under a lighter kind (an MoU becomes an agreement)."""
+    """Downgrade: the same cooperation under a lighter kind (an MoU becomes an agreement).
+
+    The new agreement keeps the old expiry unless ``expires_on`` is given (it
+    must be, if the old expiry has passed)."""
     if kind.weight >= agreement.kind.weight:
         raise ValidationError(
             {"kind": _("Choose a lighter kind than “%(kind)s”.")
@@ -434,7 +444,7 @@ def agreement_downgrade(
         agreement=agreement,
         to_state=S.DOWNGRADED,
         reason=reason,
-        values={"kind": kind, "code": code},
+        values={"kind": kind, "code": code, "expires_on": expires_on or agreement.expires_on},
     )
 
 
@@ -516,6 +526,12 @@ def review_decide(
     if review.applied_at is not None:
         raise ValidationError(_("This decision has been applied; it can no longer change."))
     errors = {}
+    agreement = review.agreement
+    if agreement.state == S.EXPIRED and decision in (
+        ReviewDecision.DOWNGRADE,
+        ReviewDecision.TERMINATE,
+    ):
+        errors["decision"] = _("An expired agreement can only be kept as it is or renewed.")
     if decision == ReviewDecision.DOWNGRADE:
         if new_kind is None:
             errors["new_kind"] = _("Choose the lighter kind it becomes.")

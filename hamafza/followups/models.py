@@ -92,6 +92,12 @@ class FollowUp(SearchableMixin):
             models.Index(fields=["status", "due_on"], name="followup_status_due"),
             models.Index(fields=["owner_organization", "status"], name="followup_owner_status"),
             models.Index(fields=["source_type", "source_id"], name="followup_source"),
+            # Open items in due order: the overdue lists read it in order and stop.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status__in=["open", "in_progress"]),
+                name="followup_open_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -635,3 +635,58 @@ def test_history_is_kept_on_agreements(actors, office, partner):
     services.agreement_update(actor=actors["coordinator"], agreement=agreement, title="تازه")
     assert agreement.history.count() == 2
     assert SYSTEM  # trusted code acts as SYSTEM
+
+
+def test_a_renewal_signed_earlier_takes_effect_when_signed(actors, active):
+    signed = TODAY - 30 * DAY
+    successor = services.agreement_renew(
+        actor=actors["coordinator"],
+        agreement=active,
+        expires_on=TODAY + 700 * DAY,
+        signed_on=signed,
+    )
+    assert (successor.signed_on, successor.effective_on) == (signed, signed)
+    assert set(successor.parties.values_list("signed_on", flat=True)) == {signed}
+
+
+def test_a_downgrade_can_set_a_new_expiry(actors, office, partner):
+    # Given an active MoU whose expiry passed before the reminders expired it
+    agreement = AgreementFactory(
+        owner=office, parties=[office, partner], signed_on=TODAY - 800 * DAY,
+        expires_on=TODAY - DAY,
+    )  # fmt: skip
+    # Then downgrading needs a new expiry, and takes it
+    with pytest.raises(ValidationError):
+        services.agreement_downgrade(
+            actor=actors["coordinator"], agreement=agreement, kind=kind("agreement")
+        )
+    successor = services.agreement_downgrade(
+        actor=actors["coordinator"],
+        agreement=agreement,
+        kind=kind("agreement"),
+        expires_on=TODAY + 365 * DAY,
+    )
+    assert successor.expires_on == TODAY + 365 * DAY
+
+
+def test_an_expired_agreement_is_only_kept_or_renewed_in_a_review(actors, office, partner):
+    expired = agreement_in(S.EXPIRED, office, partner)
+    round_ = services.review_round_create(
+        actor=actors["coordinator"], owner=office, title="r", agreements=[expired]
+    )
+    review = round_.reviews.get()
+    for decision in ("downgrade", "terminate"):
+        with pytest.raises(ValidationError) as error:
+            services.review_decide(
+                actor=actors["coordinator"],
+                review=review,
+                decision=decision,
+                reasoning="x",
+                new_kind=kind("agreement"),
+            )
+        assert "decision" in error.value.message_dict
+    services.review_decide(
+        actor=actors["coordinator"], review=review, decision="renew", reasoning="x"
+    )
+    applied = services.review_apply(actor=actors["coordinator"], review=review)
+    assert applied.result.state == S.ACTIVE
