@@ -351,6 +351,7 @@ def build(*, agreements: int, followups: int, seed: int = SEED) -> dict:
         Meeting,
         Scope,
     )
+    from hamafza.agreements.services import agreements_priority_refresh
     from hamafza.core.models import Province
     from hamafza.directory.models import Organization, Person
     from hamafza.followups.models import FollowUp, FollowUpStatus
@@ -495,11 +496,14 @@ def build(*, agreements: int, followups: int, seed: int = SEED) -> dict:
                 closed_on=due if status in (FollowUpStatus.DONE, FollowUpStatus.WAIVED) else None,
             )
             row.search_key = row.search_key_build()
+            row.open_due_on = row.due_on if row.is_open else None
             batch.append(row)
             if len(batch) == 5000:
                 FollowUp.objects.bulk_create(batch)
                 batch = []
         FollowUp.objects.bulk_create(batch)
+        # Rows written in bulk: store their priority scores as the services would.
+        agreements_priority_refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # what a periodic PRAGMA optimize would do
     return {"agreements": len(made), "followups": followups}

@@ -52,3 +52,14 @@ def _clear_cache():
     _forget_caches()
     yield
     _forget_caches()
+
+
+@pytest.fixture(autouse=True)
+def _private_files():
+    """Each test starts with no private files (the storage's directory is per process)."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    shutil.rmtree(settings.STORAGES["private"]["OPTIONS"]["location"], ignore_errors=True)

@@ -285,7 +285,9 @@ class AgreementListSerializer(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     renewal_due = serializers.SerializerMethodField()
-    priority = serializers.IntegerField(read_only=True, help_text="0 to 100.")
+    priority = serializers.IntegerField(
+        source="priority_live", read_only=True, help_text="0 to 100, computed now."
+    )
     priority_parts = serializers.SerializerMethodField()
     followups_open = serializers.IntegerField(read_only=True)
     followups_overdue = serializers.IntegerField(read_only=True)

@@ -14,8 +14,19 @@ class AgreementsConfig(AppConfig):
 
         # An agreement's obligations and a meeting's decisions are follow-ups:
         # those who keep the agreement (or record the meeting) assign them.
-        source_policy_register(Agreement, agreement_policy, managed_ids=_agreements_managed)
+        source_policy_register(
+            Agreement,
+            agreement_policy,
+            managed_ids=_agreements_managed,
+            changed=_agreement_obligations_changed,
+        )
         source_policy_register(Meeting, meeting_policy, managed_ids=_meetings_managed)
+
+
+def _agreement_obligations_changed(agreement_id: int) -> None:
+    from hamafza.agreements.services import agreements_priority_refresh
+
+    agreements_priority_refresh(ids=[agreement_id])
 
 
 def _editor_organizations(user) -> list[int]:

@@ -1685,4 +1685,5 @@ def load(stdout=None) -> list[tuple[str, str, str]]:
         loader.review()
         loader.prospects()
         logins = loader.users()
+        services.agreements_priority_refresh()
     return logins

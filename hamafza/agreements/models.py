@@ -177,9 +177,15 @@ class Agreement(SearchableMixin):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("1 (minor) to 5 (essential): the coordinators' judgement of its importance."),
     )
+    # The priority score (selectors.with_priority), kept for sorting: rewritten by the
+    # services whenever what it is made of changes, and hourly by the reminders (its
+    # date-driven parts). Pages explain it from a live computation.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_key", "updated_at", "renewal_due_on"])
+    history = HistoricalRecords(
+        excluded_fields=["search_key", "updated_at", "renewal_due_on", "priority"]
+    )
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -205,6 +211,7 @@ class Agreement(SearchableMixin):
         indexes = [
             models.Index(fields=["state", "expires_on"], name="agreement_state_expiry"),
             models.Index(fields=["scope", "province"], name="agreement_scope_province"),
+            models.Index(fields=["priority", "id"], name="agreement_priority"),
         ]
 
     def __str__(self) -> str:

@@ -114,8 +114,8 @@ def _priority_inputs(today: date):
     return obligations, committee, expiry
 
 
-def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None, parts=False):
-    """Annotate the priority score (0–100) as ``priority``; with ``parts``, also its parts.
+def priority_expression(*, today: date | None = None):
+    """The priority score (0–100) as one expression over an agreement's row:
 
     - strategic weight: 8 points per step (1–5) the coordinators gave it;
     - committee: 20 if an active committee met in the last 180 days, 10 if
@@ -125,35 +125,35 @@ def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None, p
     - expiry: 20 once renewal is due (notice period reached), 10 within
       90 days of that, else 0 (active agreements only).
 
-    Without ``parts`` the score is one expression with three correlated
-    subqueries, cheap enough to sort every visible agreement by; the parts
-    (six more) are for a page of rows (``agreement_rows_prefetch``) or one.
+    ``services.agreements_priority_refresh`` stores it in ``Agreement.priority``,
+    which lists sort by.
     """
     today = today or timezone.localdate()
     obligations, committee, expiry = _priority_inputs(today)
-    if not parts:
-        # The follow-up part in one pass over the open obligations.
-        points = (
-            obligations.order_by()
-            .values("source_id")
-            .annotate(
-                points=(
-                    FOLLOWUP_POINTS
-                    * (Count("pk") - Count("pk", filter=Q(due_on__lt=today)))
-                    / Count("pk")
-                )
-            )
-            .values("points")
-        )
-        followups = Coalesce(
-            Subquery(points, output_field=IntegerField()), Value(FOLLOWUP_POINTS // 2)
-        )
-        return queryset.annotate(
-            priority=ExpressionWrapper(
-                F("strategic_weight") * WEIGHT_POINTS + committee + followups + expiry,
-                output_field=IntegerField(),
+    points = (
+        obligations.order_by()
+        .values("source_id")
+        .annotate(
+            points=(
+                FOLLOWUP_POINTS
+                * (Count("pk") - Count("pk", filter=Q(due_on__lt=today)))
+                / Count("pk")
             )
         )
+        .values("points")
+    )
+    followups = Coalesce(Subquery(points, output_field=IntegerField()), Value(FOLLOWUP_POINTS // 2))
+    return ExpressionWrapper(
+        F("strategic_weight") * WEIGHT_POINTS + committee + followups + expiry,
+        output_field=IntegerField(),
+    )
+
+
+def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None):
+    """Annotate the live priority (``priority_live``) and its parts, for a page of rows
+    or one agreement (``priority_explain`` puts them in words)."""
+    today = today or timezone.localdate()
+    obligations, committee, expiry = _priority_inputs(today)
     return (
         queryset.annotate(
             followups_open=_count_subquery(obligations),
@@ -171,7 +171,7 @@ def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None, p
             ),
         )
         .annotate(
-            priority=F("priority_weight")
+            priority_live=F("priority_weight")
             + F("priority_committee")
             + F("priority_followups")
             + F("priority_expiry")
@@ -180,6 +180,7 @@ def with_priority(queryset: QuerySet[Agreement], *, today: date | None = None, p
 
 
 PRIORITY_PART_FIELDS = (
+    "priority_live",
     "priority_weight",
     "priority_committee",
     "priority_followups",
@@ -196,7 +197,7 @@ def priority_parts_attach(rows: list[Agreement], *, today: date | None = None) -
     ids = list(by_id)
     for start in range(0, len(ids), 1000):
         chunk = Agreement.objects.filter(pk__in=ids[start : start + 1000]).order_by()
-        values = with_priority(chunk, today=today, parts=True).values("pk", *PRIORITY_PART_FIELDS)
+        values = with_priority(chunk, today=today).values("pk", *PRIORITY_PART_FIELDS)
         for value in values:
             row = by_id[value.pop("pk")]
             for name, number in value.items():
@@ -204,8 +205,8 @@ def priority_parts_attach(rows: list[Agreement], *, today: date | None = None) -
 
 
 class PriorityListQuerySet(QuerySet):
-    """A list sorted by the one-expression score: when rows are read (a page, an
-    export), their priority parts are read too, in one more query."""
+    """A list of agreements: when rows are read (a page, an export), their live
+    priority and its parts are read too, in one more query."""
 
     priority_today: date | None = None
 
@@ -332,7 +333,6 @@ def agreement_list(
             expires_on__isnull=False,
             expires_on__lte=today + timedelta(days=filters.expires_within),
         )
-    queryset = with_priority(queryset, today=today)
     queryset = queryset.order_by(*ORDERS.get(filters.order, ORDERS["priority"]))
     rows = queryset._chain()
     rows.__class__ = PriorityListQuerySet
@@ -350,7 +350,7 @@ def agreement_rows_prefetch(queryset: QuerySet[Agreement]) -> QuerySet[Agreement
 def agreement_detail(*, user, pk: int, today: date | None = None) -> Agreement:
     """One agreement with everything its page shows (a fixed number of queries)."""
     return (
-        with_priority(agreements_visible(user), today=today, parts=True)
+        with_priority(agreements_visible(user), today=today)
         .select_related("kind", "province", "owner", "owner_person", "parent__kind", "replaces")
         .prefetch_related(
             Prefetch("parties", queryset=AgreementParty.objects.select_related("organization")),
@@ -445,7 +445,7 @@ def agreement_health(*, user, today: date | None = None, limit: int = 10) -> Hea
             .order_by("-number", "kind__code")
         ),
         renewal_due=list(
-            with_priority(visible.filter(renewal_due_q(today)), today=today)
+            visible.filter(renewal_due_q(today))
             .select_related("kind")
             .order_by("expires_on", "id")[:limit]
         ),

@@ -166,6 +166,7 @@ def agreement_create(
             actor=_actor_user(actor),
             reason=_("Registered."),
         )
+        agreements_priority_refresh(ids=[agreement.pk])
     return agreement
 
 
@@ -189,6 +190,7 @@ def agreement_update(
         locked.save()
         if subjects is not None:
             locked.subjects.set(list(subjects))
+        agreements_priority_refresh(ids=[locked.pk])
     return locked
 
 
@@ -239,6 +241,23 @@ def agreement_document_delete(*, actor, document: AgreementDocument) -> None:
     with transaction.atomic():
         document.delete()
         transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- priority --------------------------------------------------------------------------------
+
+
+def agreements_priority_refresh(*, ids: Iterable[int] | None = None, today: date | None = None):
+    """Store the priority score of some agreements (all, without ``ids``): one UPDATE.
+
+    Called by every service that changes what the score is made of, and
+    hourly by ``reminders_send`` for the parts that move with the date.
+    """
+    from hamafza.agreements.selectors import priority_expression
+
+    queryset = Agreement.objects.all()
+    if ids is not None:
+        queryset = queryset.filter(pk__in=list(ids))
+    return queryset.update(priority=priority_expression(today=today))
 
 
 # --- the state machine -----------------------------------------------------------------------
@@ -312,6 +331,7 @@ def agreement_transition(
         )
         locked.state = to_state
         locked.save(update_fields=["state", "updated_at"])
+        agreements_priority_refresh(ids=[locked.pk])
     return locked
 
 
@@ -382,6 +402,8 @@ def _successor_make(
         agreement_transition(
             actor=actor, agreement=locked, to_state=to_state, reason=reason, successor=successor
         )
+        agreements_priority_refresh(ids=[successor.pk])
+        successor.refresh_from_db(fields=["priority"])
     return successor
 
 
@@ -711,6 +733,7 @@ def committee_create(
         )
     with transaction.atomic():
         committee.save()
+        agreements_priority_refresh(ids=[agreement.pk])
     return committee
 
 
@@ -729,6 +752,7 @@ def committee_update(*, actor, committee: Committee, **values) -> Committee:
             )
         locked.full_clean()
         locked.save()
+        agreements_priority_refresh(ids=[locked.agreement_id])
     return locked
 
 
@@ -797,6 +821,7 @@ def meeting_record(
             )
         if committee.status == CommitteeStatus.DORMANT:
             Committee.objects.filter(pk=committee.pk).update(status=CommitteeStatus.ACTIVE)
+        agreements_priority_refresh(ids=[committee.agreement_id])
     return meeting
 
 
@@ -886,6 +911,7 @@ def reminders_send(*, today: date | None = None) -> ReminderReport:
 
     today = today or timezone.localdate()
     report = ReminderReport(expired=agreements_expire(today=today))
+    agreements_priority_refresh(today=today)
     due = (
         Agreement.objects.filter(renewal_due_q(today))
         .select_related("owner_person__user")

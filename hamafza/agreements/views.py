@@ -258,7 +258,7 @@ def _export_columns() -> list[Column]:
         Column(_("Signed on"), lambda a: a.signed_on),
         Column(_("Effective from"), lambda a: a.effective_on),
         Column(_("Expires on"), lambda a: a.expires_on),
-        Column(_("Priority"), lambda a: a.priority),
+        Column(_("Priority"), lambda a: a.priority_live),
     ]
 
 

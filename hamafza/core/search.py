@@ -212,3 +212,37 @@ class SearchWordIndex(_SearchIndexOperation):
 
     def describe(self) -> str:
         return f"Create the word index of {self.model_name}"
+
+
+class SearchIndexesSuspend(migrations.operations.base.Operation):
+    """Drop a model's two search indexes (``SearchIndex`` and ``SearchWordIndex``).
+
+    SQLite rebuilds a table for many schema changes (adding a NOT NULL
+    column, for one), and the rebuild loses the triggers that keep the FTS
+    tables in step. A migration that changes such a table puts this before
+    the change and ``SearchIndex``/``SearchWordIndex`` after it.
+    """
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, model_name: str):
+        self.model_name = model_name
+        self._indexes = (SearchWordIndex(model_name), SearchIndex(model_name))
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        for index in self._indexes:
+            index.database_backwards(app_label, schema_editor, to_state, from_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        for index in reversed(self._indexes):
+            index.database_forwards(app_label, schema_editor, to_state, from_state)
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"model_name": self.model_name})
+
+    def describe(self) -> str:
+        return f"Drop the search indexes of {self.model_name} for a table change"

@@ -38,7 +38,7 @@ CLOSED_STATUSES = (FollowUpStatus.DONE, FollowUpStatus.WAIVED)
 def overdue_q(today: date | None = None) -> Q:
     """The filter for overdue items: still open, and due before today."""
     today = today or timezone.localdate()
-    return Q(status__in=OPEN_STATUSES, due_on__lt=today)
+    return Q(open_due_on__lt=today)
 
 
 class FollowUp(SearchableMixin):
@@ -68,6 +68,9 @@ class FollowUp(SearchableMixin):
         verbose_name=_("responsible person"),
     )
     due_on = models.DateField(_("due date"), null=True, blank=True)
+    # The due date while the item is open, else empty: "overdue" is one range on one
+    # index, read in due order (the overdue lists stop after a page).
+    open_due_on = models.DateField(null=True, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
     )
@@ -77,7 +80,7 @@ class FollowUp(SearchableMixin):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_key", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["search_key", "updated_at", "open_due_on"])
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -92,16 +95,18 @@ class FollowUp(SearchableMixin):
             models.Index(fields=["status", "due_on"], name="followup_status_due"),
             models.Index(fields=["owner_organization", "status"], name="followup_owner_status"),
             models.Index(fields=["source_type", "source_id"], name="followup_source"),
-            # Open items in due order: the overdue lists read it in order and stop.
-            models.Index(
-                fields=["due_on", "id"],
-                condition=Q(status__in=["open", "in_progress"]),
-                name="followup_open_due",
-            ),
+            models.Index(fields=["open_due_on", "id"], name="followup_open_due"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:80]}"
+
+    def save(self, *args, **kwargs):
+        self.open_due_on = self.due_on if self.status in OPEN_STATUSES else None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"status", "due_on"} & set(update_fields):
+            kwargs["update_fields"] = [*set(update_fields) | {"open_due_on"}]
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -19,18 +19,33 @@ from hamafza.directory.policies import has_role, roles_of
 
 _SOURCE_POLICIES: dict[str, Policy] = {}
 _SOURCE_MANAGED: dict[str, Callable[[Any], Any]] = {}
+_SOURCE_CHANGED: dict[str, Callable[[int], Any]] = {}
 
 
 def source_policy_register(
-    model, policy: Policy, *, managed_ids: Callable[[Any], Any] | None = None
+    model,
+    policy: Policy,
+    *,
+    managed_ids: Callable[[Any], Any] | None = None,
+    changed: Callable[[int], Any] | None = None,
 ) -> None:
     """``policy.allows(user, "change", source)`` decides who manages follow-ups of ``model``
     (``"view"``: who reads them). ``managed_ids(user)`` gives the ids (a values queryset or
     a list) of the sources of ``model`` the user manages, so that lists can show what a
-    user assigned as well as what they are responsible for."""
+    user assigned as well as what they are responsible for. ``changed(source_id)`` is
+    called, inside the writing transaction, after any of a source's items changes."""
     _SOURCE_POLICIES[model._meta.label_lower] = policy
     if managed_ids is not None:
         _SOURCE_MANAGED[model._meta.label_lower] = managed_ids
+    if changed is not None:
+        _SOURCE_CHANGED[model._meta.label_lower] = changed
+
+
+def source_items_changed(source_type: ContentType, source_id: int) -> None:
+    """Tell the source's app that one of its items changed (see ``changed`` above)."""
+    changed = _SOURCE_CHANGED.get(f"{source_type.app_label}.{source_type.model}")
+    if changed is not None:
+        changed(source_id)
 
 
 def _source_allows(user, action: str, source: Any) -> bool:

@@ -73,13 +73,16 @@ def followup_list(
         queryset = queryset.filter(source_type__app_label=app_label, source_type__model=model)
     if filters.due_before:
         queryset = queryset.filter(due_on__lt=filters.due_before)
+    if filters.status == "overdue":
+        # Overdue items are open: their due date is open_due_on, whose index is in order.
+        return queryset.order_by("open_due_on", "id")
     return queryset.order_by(F("due_on").asc(nulls_last=True), "id")
 
 
 def followups_overdue(*, today: date | None = None) -> QuerySet[FollowUp]:
     """Every overdue item across the network, the oldest first (coordinators' view)."""
     today = today or timezone.localdate()
-    return followup_base(today=today).filter(overdue_q(today)).order_by("due_on", "id")
+    return followup_base(today=today).filter(overdue_q(today)).order_by("open_due_on", "id")
 
 
 def followups_of(source, *, today: date | None = None) -> QuerySet[FollowUp]:

@@ -21,7 +21,7 @@ from hamafza.followups.models import (
     FollowUpStatus,
     overdue_q,
 )
-from hamafza.followups.policies import followup_policy
+from hamafza.followups.policies import followup_policy, source_items_changed
 
 EDITABLE_FIELDS = frozenset({"text", "owner_organization", "owner_person", "due_on"})
 
@@ -66,6 +66,7 @@ def followup_create(
         )
         followup.full_clean()
         followup.save()
+        source_items_changed(source_type, source.pk)
     return followup
 
 
@@ -83,6 +84,7 @@ def followup_update(*, actor, followup: FollowUp, **values) -> FollowUp:
             setattr(locked, field, value)
         locked.full_clean()
         locked.save()
+        source_items_changed(locked.source_type, locked.source_id)
     return locked
 
 
@@ -146,13 +148,16 @@ def followup_report(
             changed.append("progress")
         if changed:
             locked.save(update_fields=[*changed, "updated_at"])
+            source_items_changed(locked.source_type, locked.source_id)
         note.save()
     return note
 
 
 def followup_delete(*, actor, followup: FollowUp) -> None:
     followup_policy.check(actor, "delete", followup)
-    followup.delete()
+    with transaction.atomic():
+        followup.delete()
+        source_items_changed(followup.source_type, followup.source_id)
 
 
 def followups_overdue_remind(*, today: date | None = None) -> int:

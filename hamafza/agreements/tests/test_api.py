@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from hamafza.agreements import services
 from hamafza.agreements.models import (
     Agreement,
     AgreementDocument,
@@ -473,6 +474,7 @@ def test_list_filters_and_priority_order(office, partner, actors):
     provincial = AgreementFactory(
         owner=office, scope=Scope.PROVINCIAL, province=fars, parent=heavy, strategic_weight=2
     )
+    services.agreements_priority_refresh()  # factories write rows directly: store the scores
     client = api(actors["office_viewer"])
     # when listed without filters, then by priority, highest first, with its parts explained
     rows = client.get("/api/agreements/").json()["results"]

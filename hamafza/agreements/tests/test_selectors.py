@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hamafza.agreements import selectors
+from hamafza.agreements import selectors, services
 from hamafza.agreements.models import (
     AgreementDocument,
     AgreementReview,
@@ -40,7 +40,7 @@ from hamafza.directory.tests.factories import (
     PersonFactory,
     UserFactory,
 )
-from hamafza.followups.models import FollowUpStatus
+from hamafza.followups.models import FollowUp, FollowUpStatus
 from hamafza.followups.selectors import FollowUpFilters, followup_list
 from hamafza.followups.tests.factories import FollowUpFactory
 
@@ -334,6 +334,8 @@ def scored(office, partner):
         signed_on=TODAY - timedelta(days=900),
         expires_on=TODAY - timedelta(days=10),
     )
+    # (written straight to the database: store the scores as the services would)
+    services.agreements_priority_refresh(today=TODAY)
     return a, b, c, d
 
 
@@ -343,7 +345,7 @@ def _parts(agreement) -> tuple[int, int, int, int, int]:
         agreement.priority_committee,
         agreement.priority_followups,
         agreement.priority_expiry,
-        agreement.priority,
+        agreement.priority_live,
     )
 
 
@@ -427,3 +429,31 @@ def test_a_stranger_a_user_without_roles_and_anonymous_see_nothing(three, actors
     assert _visible(UserFactory(username="nobody")) == set()
     assert _visible(AnonymousUser()) == set()
     assert _visible(None) == set()
+
+
+def test_the_stored_score_is_the_live_one(scored):
+    # Given the scores stored as of TODAY
+    for agreement in scored:
+        agreement.refresh_from_db()
+    # Then each stored score is the sum of its parts computed now
+    assert [a.priority for a in scored] == [95, 46, 37, 18]
+
+
+def test_services_keep_the_stored_score_current(scored, actors, partner):
+    from hamafza.agreements.models import Agreement
+    from hamafza.followups import services as followup_services
+
+    a = scored[0]
+
+    def live() -> int:
+        return selectors.with_priority(Agreement.objects.filter(pk=a.pk)).get().priority_live
+
+    # When an obligation of A is reported done (and a committee is formed)
+    item = FollowUp.objects.filter(source_id=a.pk, status="open").order_by("pk").first()
+    followup_services.followup_report(actor=actors["coordinator"], followup=item, status="done")
+    # Then its stored score is the one computed now
+    a.refresh_from_db()
+    assert a.priority == live()
+    services.committee_create(actor=actors["coordinator"], agreement=a, name="دوم")
+    a.refresh_from_db()
+    assert a.priority == live()

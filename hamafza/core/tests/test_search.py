@@ -106,3 +106,35 @@ def test_the_index_exists_on_this_database():
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [f"{table}_search"])
             assert "trigram" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_every_searchable_table_keeps_its_index_triggers():
+    """A migration that makes SQLite rebuild a table loses its FTS triggers unless it
+    suspends and recreates the search indexes (SearchIndexesSuspend)."""
+    from django.apps import apps
+    from django.db import connection
+
+    from hamafza.core.models import SearchableMixin
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS triggers are SQLite's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master")
+        names = {(kind, name) for kind, name in cursor.fetchall()}
+    tables = {name for kind, name in names if kind == "table"}
+    triggers = {name for kind, name in names if kind == "trigger"}
+    indexed = [
+        model._meta.db_table
+        for model in apps.get_models()
+        if issubclass(model, SearchableMixin) and f"{model._meta.db_table}_search" in tables
+    ]
+    assert "agreements_agreement" in indexed and "followups_followup" in indexed
+    missing = [
+        f"{table}_{kind}_{event}"
+        for table in indexed
+        for kind in ("search", "words")
+        for event in ("ai", "ad", "au")
+        if f"{table}_{kind}_{event}" not in triggers
+    ]
+    assert not missing
