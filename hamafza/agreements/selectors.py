@@ -421,8 +421,21 @@ def agreement_health(*, user, today: date | None = None, limit: int = 10) -> Hea
         pending=Count("pk", filter=Q(state__in=(S.DRAFT, S.NEGOTIATION, S.AWAITING_SIGNATURE))),
         renewal_due=Count("pk", filter=renewal_due_q(today)),
     )
-    without = visible.filter(state=S.ACTIVE).exclude(Exists(active_committee))
-    counts["without_committee"] = without.count()
+    # Active agreements without an active committee: one pass for the count and the
+    # heaviest few, then those few rows.
+    without = sorted(
+        visible.filter(state=S.ACTIVE)
+        .exclude(Exists(active_committee))
+        .values_list("strategic_weight", "id")
+        .order_by(),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    counts["without_committee"] = len(without)
+    shown = [pk for _weight, pk in without[:limit]]
+    without_rows = {
+        agreement.pk: agreement
+        for agreement in Agreement.objects.filter(pk__in=shown).select_related("kind")
+    }
     overdue = followup_list(user=user, filters=FollowUpFilters(status="overdue"), today=today)
     counts["overdue_followups"] = overdue.count()
     warning = settings.HAMAFZA_APPOINTMENT_EXPIRY_WARNING_DAYS
@@ -438,26 +451,35 @@ def agreement_health(*, user, today: date | None = None, limit: int = 10) -> Hea
     return Health(
         counts=counts,
         by_state=list(visible.values("state").annotate(number=Count("pk")).order_by("state")),
-        by_kind=list(
-            visible.filter(state=S.ACTIVE)
-            .values("kind__code", "kind__name", "kind__names")
-            .annotate(number=Count("pk"))
-            .order_by("-number", "kind__code")
-        ),
+        by_kind=_by_kind(visible.filter(state=S.ACTIVE)),
         renewal_due=list(
             visible.filter(renewal_due_q(today))
             .select_related("kind")
             .order_by("expires_on", "id")[:limit]
         ),
-        without_committee=list(
-            without.select_related("kind").order_by("-strategic_weight", "id")[:limit]
-        ),
+        without_committee=[without_rows[pk] for pk in shown],
         overdue_followups=list(overdue[:limit]),
         expiring_appointments=list(appointments[:limit]),
         open_rounds=list(
             review_rounds(user=user).filter(closed_on__isnull=True).order_by("due_on", "id")[:limit]
         ),
     )
+
+
+def _by_kind(queryset: QuerySet[Agreement]) -> list[dict]:
+    """Counts by kind, most first: grouped on the kind's id, named from the kinds table."""
+    numbers = dict(queryset.values_list("kind_id").annotate(number=Count("pk")).order_by())
+    kinds = AgreementKind.objects.filter(pk__in=list(numbers)).values("pk", "code", "name", "names")
+    rows = [
+        {
+            "kind__code": kind["code"],
+            "kind__name": kind["name"],
+            "kind__names": kind["names"],
+            "number": numbers[kind["pk"]],
+        }
+        for kind in kinds
+    ]
+    return sorted(rows, key=lambda row: (-row["number"], row["kind__code"]))
 
 
 # --- provincial coverage ---------------------------------------------------------------------
