@@ -212,6 +212,7 @@ class Agreement(SearchableMixin):
             models.Index(fields=["state", "expires_on"], name="agreement_state_expiry"),
             models.Index(fields=["scope", "province"], name="agreement_scope_province"),
             models.Index(fields=["priority", "id"], name="agreement_priority"),
+            models.Index(fields=["state", "strategic_weight", "id"], name="agreement_state_weight"),
         ]
 
     def __str__(self) -> str:

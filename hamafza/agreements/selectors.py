@@ -421,21 +421,10 @@ def agreement_health(*, user, today: date | None = None, limit: int = 10) -> Hea
         pending=Count("pk", filter=Q(state__in=(S.DRAFT, S.NEGOTIATION, S.AWAITING_SIGNATURE))),
         renewal_due=Count("pk", filter=renewal_due_q(today)),
     )
-    # Active agreements without an active committee: one pass for the count and the
-    # heaviest few, then those few rows.
-    without = sorted(
-        visible.filter(state=S.ACTIVE)
-        .exclude(Exists(active_committee))
-        .values_list("strategic_weight", "id")
-        .order_by(),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
-    counts["without_committee"] = len(without)
-    shown = [pk for _weight, pk in without[:limit]]
-    without_rows = {
-        agreement.pk: agreement
-        for agreement in Agreement.objects.filter(pk__in=shown).select_related("kind")
-    }
+    # Active agreements without an active committee, the heaviest first: the
+    # (state, strategic_weight, id) index read backwards stops after ``limit`` rows.
+    without = visible.filter(state=S.ACTIVE).exclude(Exists(active_committee))
+    counts["without_committee"] = without.count()
     overdue = followup_list(user=user, filters=FollowUpFilters(status="overdue"), today=today)
     counts["overdue_followups"] = overdue.count()
     warning = settings.HAMAFZA_APPOINTMENT_EXPIRY_WARNING_DAYS
@@ -457,7 +446,9 @@ def agreement_health(*, user, today: date | None = None, limit: int = 10) -> Hea
             .select_related("kind")
             .order_by("expires_on", "id")[:limit]
         ),
-        without_committee=[without_rows[pk] for pk in shown],
+        without_committee=list(
+            without.select_related("kind").order_by("-strategic_weight", "-id")[:limit]
+        ),
         overdue_followups=list(overdue[:limit]),
         expiring_appointments=list(appointments[:limit]),
         open_rounds=list(
