@@ -339,6 +339,30 @@ def _publishing_now(name: str) -> bool:
     return any(s.name == name and s.publishing for s in streams)
 
 
+# What a publish reads of the key, its channel and organization, and of the candidate
+# broadcasts: only what it decides with (fewer columns are a faster callback).
+PUBLISH_KEY_FIELDS = (
+    "channel_id",
+    "broadcast_id",
+    "revoked_at",
+    "expires_at",
+    "channel__organization_id",
+    "channel__name",
+    "channel__names",
+    "channel__language_id",
+    "channel__is_active",
+    "channel__organization__is_active",
+    "channel__organization__last_active_on",
+)
+PUBLISH_CANDIDATE_FIELDS = (
+    "channel_id",
+    "status",
+    "scheduled_start",
+    "started_at",
+    "ended_at",
+    "live_key_id",
+    "refusal",
+)
 # How many candidate broadcasts one publish reads: every live and scheduled one
 # of the channel (a handful at most) and the most recently ended.
 CANDIDATE_LIMIT = 16
@@ -374,6 +398,7 @@ def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast
     )
     candidates = list(
         Broadcast.objects.select_for_update()
+        .only(*PUBLISH_CANDIDATE_FIELDS)
         .filter(own_q | live_q | scheduled_q | ended_q, channel=channel)
         .annotate(rank=rank)
         .order_by("rank", F("ended_at").desc(nulls_last=True), "id")[:CANDIDATE_LIMIT]
@@ -406,7 +431,7 @@ def _broadcast_for(channel: Channel, key: StreamKey, now: datetime) -> Broadcast
         channel=channel,
         title=channel.name,
         titles=dict(channel.names),
-        language=channel.language,
+        language_id=channel.language_id,
         status=BroadcastStatus.SCHEDULED,
     )
 
@@ -425,7 +450,9 @@ def publish_authorize(*, stream: str, key: str, address: str | None = None) -> P
         return _refuse("malformed", key_prefix=prefix, address=address, detail=stream[:60])
     # The usual case costs one query: the key, with its channel and organization.
     stream_key = _first(
-        StreamKey.objects.select_related("channel__organization").filter(key_hash=key_hash(key))
+        StreamKey.objects.select_related("channel__organization")
+        .only(*PUBLISH_KEY_FIELDS)
+        .filter(key_hash=key_hash(key))
     )
     if stream_key is not None and stream_key.channel_id == channel_id:
         channel = stream_key.channel
