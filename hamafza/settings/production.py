@@ -27,6 +27,6 @@ if not SECURE_HSTS_PRELOAD:
     # subdomains) with the browsers' list; it is theirs to switch on, not ours.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405  (default and private as in base)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -4,16 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0005_stored_priority'),
-        ('core', '0003_seed_hijri_month_starts'),
-        ('directory', '0006_search_word_indexes'),
+        ("agreements", "0005_stored_priority"),
+        ("core", "0003_seed_hijri_month_starts"),
+        ("directory", "0006_search_word_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['state', 'strategic_weight', 'id'], name='agreement_state_weight'),
+            model_name="agreement",
+            index=models.Index(
+                fields=["state", "strategic_weight", "id"], name="agreement_state_weight"
+            ),
         ),
     ]
