@@ -34,6 +34,7 @@ urlpatterns = [
     path("<int:pk>/obligations/", views.obligation_add, name="obligation-add"),
     path("reviews/", views_work.review_list, name="review-list"),
     path("reviews/new/", views_work.review_create, name="review-create"),
+    path("reviews/export.<str:fmt>", views_work.review_list_export, name="review-list-export"),
     path("reviews/<int:pk>/", views_work.review_detail, name="review-detail"),
     path("reviews/<int:pk>/add/", views_work.review_add, name="review-add"),
     path("reviews/<int:pk>/export.<str:fmt>", views_work.review_export, name="review-export"),

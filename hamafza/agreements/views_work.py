@@ -185,6 +185,27 @@ def review_list(request):
     return render(request, "agreements/work_review_list.html", context)
 
 
+ROUND_COLUMNS = [
+    Column(gettext_lazy("Title"), lambda r: r.title),
+    Column(gettext_lazy("Responsible office"), lambda r: r.owner.display_name()),
+    Column(gettext_lazy("Opened on"), lambda r: r.opened_on),
+    Column(gettext_lazy("Due date"), lambda r: r.due_on),
+    Column(gettext_lazy("Closed on"), lambda r: r.closed_on),
+    Column(gettext_lazy("Agreements"), lambda r: r.total),
+    Column(gettext_lazy("Decided"), lambda r: r.decided),
+    Column(gettext_lazy("Applied"), lambda r: r.applied),
+]
+
+
+@login_required
+@require_GET
+def review_list_export(request, fmt: str):
+    """The review rounds the user may see, as CSV or XLSX."""
+    return export_response(
+        selectors.review_rounds(user=request.user), ROUND_COLUMNS, fmt=fmt, name="review-rounds"
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review_create(request):

@@ -880,6 +880,18 @@ def test_exports_parse_back(client, actors, world, name, expected):
     assert client.get(reverse(name, args=["pdf"])).status_code == 404
 
 
+def test_the_review_rounds_export(client, actors, world):
+    client.force_login(actors["office_viewer"])
+    url = reverse("agreements:review-list-export", args=["csv"])
+    rows = _csv_rows(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
+    assert rows[0][:2] == ["Title", "Responsible office"]
+    assert {row[0] for row in rows[1:]} == {world.round.title, world.empty_round.title}
+    xlsx = reverse("agreements:review-list-export", args=["xlsx"])
+    assert len(_xlsx_rows(client.get(xlsx))) == 3
+    client.force_login(actors["stranger_editor"])
+    assert len(_csv_rows(client.get(url))) == 1  # the titles only
+
+
 def test_a_round_exports_its_decisions(client, actors, world):
     # Given a round with one decided and one pending agreement, read by the office
     client.force_login(actors["office_viewer"])
