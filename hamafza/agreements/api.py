@@ -15,7 +15,6 @@ plain strings with a translated ``*_label`` beside them; requests list the
 choices they accept.
 """
 
-from collections.abc import Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,12 +29,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.fields import empty
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from hamafza.core.api import validation_error_detail
+from hamafza.core.api import StrictInputMixin, parent_from, validation_error_detail
 from hamafza.core.models import Province, validate_names
 from hamafza.core.params import ID_MAX, id_param
 from hamafza.directory.models import ActivityField, Organization, Person
@@ -84,24 +81,6 @@ EXPIRES_WITHIN_MAX = 36500
 # --- input --------------------------------------------------------------------------------
 
 
-class StrictInputMixin:
-    """Refuse fields the request cannot write (unknown, or read-only) instead of ignoring them."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data) - writable)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        api_settings.NON_FIELD_ERRORS_KEY: [
-                            _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)}
-                        ]
-                    }
-                )
-        return super().to_internal_value(data)
-
-
 def _date_in_range(value) -> None:
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
         raise serializers.ValidationError(
@@ -123,22 +102,6 @@ def _query(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-
-def _parent_from(request, key: str, queryset):
-    """The row named by ``key`` in the body, for the policy's ``add`` question.
-
-    Anonymous callers get None, and so a refusal. For anyone signed in, a
-    missing or junk id, or one that names nothing, is a 400 on that field.
-    """
-    if not (request.user and request.user.is_authenticated):
-        return None
-    data = request.data if isinstance(request.data, Mapping) else {}
-    field = serializers.PrimaryKeyRelatedField(queryset=queryset)
-    try:
-        return field.run_validation(data.get(key, empty))
-    except serializers.ValidationError as error:
-        raise serializers.ValidationError({key: error.detail}) from None
 
 
 def _fields_renamed(error: DjangoValidationError, names: dict[str, str]):
@@ -641,7 +604,7 @@ class AgreementViewSet(
         return agreement
 
     def policy_parent(self, request):
-        return _parent_from(request, "owner", Organization.objects.all())
+        return parent_from(request, "owner", Organization.objects.all())
 
     def _read(self, agreement, status_code=status.HTTP_200_OK) -> Response:
         agreement = selectors.agreement_detail(user=self.request.user, pk=agreement.pk)
@@ -975,7 +938,7 @@ class ReviewRoundViewSet(
         return ReviewRoundSerializer
 
     def policy_parent(self, request):
-        return _parent_from(request, "owner", Organization.objects.all())
+        return parent_from(request, "owner", Organization.objects.all())
 
     def _read(self, round_, status_code=status.HTTP_200_OK) -> Response:
         round_ = selectors.review_round_detail(pk=round_.pk)
@@ -1123,7 +1086,7 @@ class ProspectViewSet(
         return ProspectCreateSerializer if self.action == "create" else ProspectSerializer
 
     def policy_parent(self, request):
-        return _parent_from(request, "owner", Organization.objects.all())
+        return parent_from(request, "owner", Organization.objects.all())
 
     def _read(self, prospect, status_code=status.HTTP_200_OK) -> Response:
         prospect = self.get_queryset().get(pk=prospect.pk)
@@ -1363,7 +1326,7 @@ class CommitteeViewSet(
         return CommitteeSerializer
 
     def policy_parent(self, request):
-        return _parent_from(request, "agreement", Agreement.objects.all())
+        return parent_from(request, "agreement", Agreement.objects.all())
 
     def _read(self, committee, status_code=status.HTTP_200_OK) -> Response:
         committee = selectors.committee_detail(pk=committee.pk)
@@ -1558,7 +1521,7 @@ class AppointmentViewSet(
         return AppointmentSerializer
 
     def policy_parent(self, request):
-        return _parent_from(request, "issuer", Organization.objects.all())
+        return parent_from(request, "issuer", Organization.objects.all())
 
     def _read(self, appointment, status_code=status.HTTP_200_OK) -> Response:
         appointment = selectors.appointment_list(user=self.request.user).get(pk=appointment.pk)

@@ -12,7 +12,6 @@ Services' messages are shown on the forms' fields.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hamafza.core.exports import Column, export_response
+from hamafza.core.paging import ListPage, capped_page
 from hamafza.core.params import id_param
 from hamafza.core.permissions import is_coordinator
-from hamafza.core.text import digits_to_ascii
 from hamafza.directory.models import Organization, Role
 from hamafza.directory.policies import organization_ids_with_role, roles_of
 from hamafza.followups.policies import followup_policy
@@ -68,61 +67,8 @@ COUNT_CAP = 1000
 # --- paging ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ListPage:
-    """One page of a list and enough to draw the pager. ``count`` is exact up to ``COUNT_CAP``."""
-
-    rows: list
-    number: int
-    size: int
-    count: int
-    count_capped: bool
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def num_pages(self) -> int | None:
-        if self.count_capped:
-            return None
-        return max(1, -(-self.count // self.size))
-
-
-def _page_number(value) -> int:
-    text = digits_to_ascii(str(value or "")).strip()
-    if not text.isdigit() or len(text) > 6:
-        return 1
-    return max(1, int(text))
-
-
 def _page(queryset, number, size: int, *, prefetch=None) -> ListPage:
-    """Two queries (and the rows' prefetches): the capped count and the page's rows."""
-    count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
-    capped = count > COUNT_CAP
-    count = min(count, COUNT_CAP)
-    last = max(1, -(-count // size)) + (1 if capped else 0)
-    number = min(_page_number(number), last)
-    offset = (number - 1) * size
-    rows_queryset = prefetch(queryset) if prefetch else queryset
-    rows = list(rows_queryset[offset : offset + size + 1])
-    return ListPage(
-        rows=rows[:size],
-        number=number,
-        size=size,
-        count=count,
-        count_capped=capped,
-        has_next=len(rows) > size,
-    )
+    return capped_page(queryset, number, size, prefetch=prefetch, cap=COUNT_CAP)
 
 
 def _query_without_page(request) -> str:

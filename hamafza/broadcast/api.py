@@ -8,7 +8,6 @@ and render output; they hold no rules. Rows on members-only channels are
 invisible (404) to those who may not watch them.
 """
 
-from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from django import forms
@@ -21,10 +20,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.fields import empty
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
+from hamafza.core.api import StrictInputMixin, parent_from
 from hamafza.core.models import Language, validate_names
 from hamafza.core.params import ID_MAX
 from hamafza.core.permissions import is_coordinator
@@ -68,23 +66,6 @@ def _managed(queryset, user, channel: str = "channel"):
     )
 
 
-def _parent_from(request, key: str, queryset):
-    """The row named by ``key`` in the body, for the policy's ``add`` question.
-
-    Anonymous callers get None, and so a refusal. For anyone signed in, a
-    missing or junk id, or one that names nothing, is a 400 on that field
-    (DRF's own translated messages), not a misleading 403.
-    """
-    if not (request.user and request.user.is_authenticated):
-        return None
-    data = request.data if isinstance(request.data, Mapping) else {}
-    field = serializers.PrimaryKeyRelatedField(queryset=queryset)
-    try:
-        return field.run_validation(data.get(key, empty))
-    except serializers.ValidationError as error:
-        raise serializers.ValidationError({key: error.detail}) from None
-
-
 # --- delivery URLs ------------------------------------------------------------------------
 
 
@@ -97,24 +78,6 @@ def _base_of(context) -> str:
 
 
 # --- input --------------------------------------------------------------------------------
-
-
-class StrictInputMixin:
-    """Refuse fields the request cannot write (unknown, or read-only) instead of ignoring them."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data) - writable)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        api_settings.NON_FIELD_ERRORS_KEY: [
-                            _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)}
-                        ]
-                    }
-                )
-        return super().to_internal_value(data)
 
 
 def _names_field():
@@ -290,7 +253,7 @@ class ChannelViewSet(viewsets.ModelViewSet):
         return ChannelSerializer
 
     def policy_parent(self, request):
-        return _parent_from(request, "organization", Organization.objects.all())
+        return parent_from(request, "organization", Organization.objects.all())
 
     def _read(self, channel) -> dict:
         channel = self.get_queryset().get(pk=channel.pk)
@@ -438,7 +401,7 @@ class StreamKeyViewSet(
         return StreamKeyCreateSerializer if self.action == "create" else StreamKeySerializer
 
     def policy_parent(self, request):
-        return _parent_from(request, "channel", Channel.objects.all())
+        return parent_from(request, "channel", Channel.objects.all())
 
     def _issued(self, key, secret: str) -> Response:
         context = {**self.get_serializer_context(), "secret": secret}
@@ -689,7 +652,7 @@ class BroadcastViewSet(viewsets.ModelViewSet):
         return BroadcastSerializer
 
     def policy_parent(self, request):
-        return _parent_from(request, "channel", Channel.objects.all())
+        return parent_from(request, "channel", Channel.objects.all())
 
     def _read(self, broadcast) -> dict:
         broadcast = self.get_queryset().get(pk=broadcast.pk)

@@ -19,10 +19,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from hamafza.core.paging import ListPage, capped_page
 from hamafza.core.permissions import is_coordinator
 from hamafza.core.search import search_filter, search_terms
 from hamafza.core.selectors import places_index
-from hamafza.core.text import digits_to_ascii
 from hamafza.directory.models import Organization, OrganizationKind, Role
 from hamafza.directory.policies import organization_ids_with_role
 
@@ -135,61 +135,8 @@ def broadcasts_searched(queryset: QuerySet[Broadcast], q: str) -> QuerySet[Broad
     return queryset
 
 
-@dataclass(frozen=True)
-class ListPage:
-    """One page of a list and enough to draw the pager. ``count`` is exact up to ``COUNT_CAP``."""
-
-    rows: list
-    number: int
-    size: int
-    count: int
-    count_capped: bool
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    @property
-    def num_pages(self) -> int | None:
-        if self.count_capped:
-            return None
-        return max(1, -(-self.count // self.size))
-
-
-def page_number(value) -> int:
-    """A page number from the query string (any digits); anything else is page 1."""
-    text = digits_to_ascii(str(value or "")).strip()
-    if not text.isdigit() or len(text) > 6:
-        return 1
-    return max(1, int(text))
-
-
 def _page(queryset: QuerySet, number, size: int) -> ListPage:
-    """Two queries: the capped count and the page's rows (one more, to know if a next exists)."""
-    count = queryset.order_by()[: COUNT_CAP + 1].count()
-    capped = count > COUNT_CAP
-    count = min(count, COUNT_CAP)
-    last = max(1, -(-count // size)) + (1 if capped else 0)
-    number = min(page_number(number), last)
-    offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size + 1])
-    return ListPage(
-        rows=rows[:size],
-        number=number,
-        size=size,
-        count=count,
-        count_capped=capped,
-        has_next=len(rows) > size,
-    )
+    return capped_page(queryset, number, size, cap=COUNT_CAP)
 
 
 def watching_now() -> Subquery:

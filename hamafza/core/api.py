@@ -1,8 +1,13 @@
 """API plumbing shared by every app."""
 
+from collections.abc import Mapping
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.fields import empty
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from hamafza.core.models import City, Country, Language, Province
@@ -107,3 +112,41 @@ def register(router) -> None:
     router.register("provinces", ProvinceViewSet, basename="province")
     router.register("cities", CityViewSet, basename="city")
     router.register("languages", LanguageViewSet, basename="language")
+
+
+# --- input, shared by every app's API ------------------------------------------------------
+
+
+class StrictInputMixin:
+    """Refuse fields the request cannot write (unknown, or read-only) instead of ignoring them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            writable = {name for name, field in self.fields.items() if not field.read_only}
+            unknown = sorted(set(data) - writable)
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        api_settings.NON_FIELD_ERRORS_KEY: [
+                            _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)}
+                        ]
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+def parent_from(request, key: str, queryset):
+    """The row named by ``key`` in the body, for the policy's ``add`` question.
+
+    Anonymous callers get None, and so a refusal. For anyone signed in, a
+    missing or junk id, or one that names nothing, is a 400 on that field
+    (DRF's own translated messages), not a misleading 403.
+    """
+    if not (request.user and request.user.is_authenticated):
+        return None
+    data = request.data if isinstance(request.data, Mapping) else {}
+    field = serializers.PrimaryKeyRelatedField(queryset=queryset)
+    try:
+        return field.run_validation(data.get(key, empty))
+    except serializers.ValidationError as error:
+        raise serializers.ValidationError({key: error.detail}) from None

@@ -8,41 +8,20 @@ responsible organization's editors ``report`` progress, evidence and their
 own items done. Every write is a call to ``hamafza.followups.services``.
 """
 
-from collections.abc import Mapping
-
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
+from hamafza.core.api import StrictInputMixin
 from hamafza.core.params import ID_MAX, id_param
 from hamafza.directory.models import Organization, Person
 
 from . import selectors, services
 from .models import FollowUp, FollowUpNote, FollowUpStatus
 from .policies import followup_policy
-
-
-class StrictInputMixin:
-    """Refuse fields the request cannot write (unknown, or read-only) instead of ignoring them."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = sorted(set(data) - writable)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        api_settings.NON_FIELD_ERRORS_KEY: [
-                            _("Unknown fields: %(fields)s") % {"fields": ", ".join(unknown)}
-                        ]
-                    }
-                )
-        return super().to_internal_value(data)
 
 
 def _name(obj) -> str:

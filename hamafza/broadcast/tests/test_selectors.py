@@ -22,6 +22,7 @@ from hamafza.broadcast.models import (
 from hamafza.broadcast.selectors import BroadcastFilters
 from hamafza.broadcast.tests.factories import BroadcastFactory, ChannelFactory
 from hamafza.core.models import Country, Language
+from hamafza.core.paging import page_number
 from hamafza.core.selectors import places_index_forget
 from hamafza.directory.models import OrganizationKind
 from hamafza.directory.tests.factories import OrganizationFactory
@@ -71,7 +72,7 @@ class TestFiltersFromQuery:
         "value, number", [("3", 3), ("۳", 3), ("٣", 3), ("0", 1), ("-2", 1), ("x", 1), (None, 1)]
     )
     def test_page_numbers(self, value, number):
-        assert selectors.page_number(value) == number
+        assert page_number(value) == number
 
 
 class TestLive:
