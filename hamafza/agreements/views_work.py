@@ -785,6 +785,12 @@ HISTORY_FIELDS = (
     "revocation_reason",
 )
 HISTORY_RELATIONS = ("person_id", "issuer_id", "host_id")
+# simple-history's own labels have no Persian or Arabic translation.
+HISTORY_KINDS = {
+    "+": gettext_lazy("Recorded"),
+    "~": gettext_lazy("Changed"),
+    "-": gettext_lazy("Deleted"),
+}
 
 
 def _history(appointment: Appointment) -> list[dict]:
@@ -804,7 +810,8 @@ def _history(appointment: Appointment) -> list[dict]:
                 if getattr(before, name) != getattr(record, name):
                     label = Appointment._meta.get_field(name.removesuffix("_id")).verbose_name
                     changes.append({"field": label, "old": None, "new": None})
-        rows.append({"record": record, "changes": changes})
+        kind = HISTORY_KINDS.get(record.history_type, record.history_type)
+        rows.append({"record": record, "kind": kind, "changes": changes})
     return rows
 
 

@@ -832,6 +832,10 @@ def test_a_revoked_decree_shows_its_status_and_history(client, actors, world):
     assert len(response.context["history"]) == 2
     content = response.content.decode()
     assert "Revoked" in content and "پایان مأموریت" in content
+    # and its history reads in the visitor's language
+    page = client.get(response.request["PATH_INFO"], HTTP_ACCEPT_LANGUAGE="fa")
+    assert [str(row["kind"]) for row in page.context["history"]] == ["تغییر کرد", "ثبت شد"]
+    assert "Changed" not in page.content.decode()
 
 
 def test_revoking_without_a_reason_is_refused(client, actors, world):
