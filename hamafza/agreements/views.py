@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hamafza.core.exports import Column, export_response
-from hamafza.core.paging import ListPage, capped_page
+from hamafza.core.forms import form_errors_from
+from hamafza.core.paging import ListPage, capped_page, query_without_page
 from hamafza.core.params import id_param
 from hamafza.core.permissions import is_coordinator
 from hamafza.directory.models import Organization, Role
@@ -71,12 +72,6 @@ def _page(queryset, number, size: int, *, prefetch=None) -> ListPage:
     return capped_page(queryset, number, size, prefetch=prefetch, cap=COUNT_CAP)
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -109,17 +104,6 @@ def _detail_or_404(request, pk) -> Agreement:
         return selectors.agreement_detail(user=request.user, pk=agreement_id)
     except Agreement.DoesNotExist as exc:
         raise Http404(_("No such agreement.")) from exc
-
-
-def _form_errors_from(form, error: ValidationError, aliases: dict | None = None) -> None:
-    """A service's refusal on the form: on the field it names, else above the form."""
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = aliases.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _offices(user) -> list[Organization] | None:
@@ -161,7 +145,7 @@ def agreement_list(request):
         queryset, request.GET.get("page"), PAGE_SIZE, prefetch=selectors.agreement_rows_prefetch
     )
     partial = bool(request.headers.get("HX-Request"))
-    query = _query_without_page(request)
+    query = query_without_page(request)
     context = {
         "form": form,
         "filters": filters,
@@ -433,7 +417,7 @@ def agreement_state(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error, {"state": "to_state"})
+            form_errors_from(form, error, {"state": "to_state"})
         else:
             messages.success(request, _("The state of the agreement was changed."))
             return _after(agreement.pk, "timeline")
@@ -458,7 +442,7 @@ def agreement_renew(request, pk: int):
                 actor=request.user, agreement=agreement, **form.service_values()
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             return _successor_made(request, successor, _("The agreement was renewed."))
     return _move_page(request, agreement, form, move="renew")
@@ -478,7 +462,7 @@ def agreement_amend(request, pk: int):
                 actor=request.user, agreement=agreement, reason=values.pop("reason"), **values
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             return _successor_made(request, successor, _("The agreement was amended."))
     return _move_page(request, agreement, form, move="amend")
@@ -501,7 +485,7 @@ def agreement_downgrade(request, pk: int):
                 code=form.cleaned_data["code"].strip(),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             return _successor_made(request, successor, _("The agreement was downgraded."))
     return _move_page(request, agreement, form, move="downgrade")
@@ -523,7 +507,7 @@ def party_add(request, pk: int):
                 actor=request.user, agreement=agreement, party=form.party()
             )
         except ValidationError as error:
-            _form_errors_from(form, error, {"parties": "organization"})
+            form_errors_from(form, error, {"parties": "organization"})
         else:
             messages.success(request, _("The party was added."))
             return _after(agreement.pk, "parties")
@@ -583,7 +567,7 @@ def document_add(request, pk: int):
                 file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The document was attached."))
             return _after(agreement.pk, "documents")
@@ -633,7 +617,7 @@ def obligation_add(request, pk: int):
                 due_on=data["due_on"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The obligation was added."))
             return _after(agreement.pk, "obligations")

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hamafza.core.exports import Column, export_response
+from hamafza.core.forms import form_errors_from
+from hamafza.core.paging import query_without_page
 from hamafza.core.params import id_param
 from hamafza.core.text import digits_to_ascii
 from hamafza.directory.models import Organization, Person
@@ -85,17 +87,6 @@ def _id_or_404(value) -> int:
     return number
 
 
-def _form_errors_from(form, error: ValidationError, aliases: dict | None = None) -> None:
-    """A service's refusal as form errors: on the field it names, else on the form."""
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            field = aliases.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _messages_from(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -105,12 +96,6 @@ def _page(request, queryset: QuerySet) -> Page:
     """One page of a list: a count and the page's rows, whatever the list's length."""
     number = digits_to_ascii(str(request.GET.get("page") or "1")).strip()[:12]
     return Paginator(queryset, PAGE_SIZE).get_page(number)
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def _offices(user, policy) -> list[Organization] | None:
@@ -178,7 +163,7 @@ def review_list(request):
     page = _page(request, selectors.review_rounds(user=request.user))
     context = {
         "page": page,
-        "query_without_page": _query_without_page(request),
+        "query_without_page": query_without_page(request),
         "can_add": _may_add(request.user, review_policy),
         "tab": "reviews",
     }
@@ -218,7 +203,7 @@ def review_create(request):
         try:
             round_ = services.review_round_create(actor=request.user, **form.service_values())
         except ValidationError as error:
-            _form_errors_from(form, error, {"agreement": "codes"})
+            form_errors_from(form, error, {"agreement": "codes"})
         else:
             messages.success(request, _("The review round was opened."))
             return redirect("agreements:review-detail", pk=round_.pk)
@@ -294,7 +279,7 @@ def review_add(request, pk: int):
                 actor=request.user, round=round_, agreement=form.cleaned_data["agreement"]
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The agreement was added to the round."))
             return redirect(
@@ -314,7 +299,7 @@ def review_decide(request, pk: int, item_pk: int):
         try:
             services.review_decide(actor=request.user, review=review, **form.service_values())
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect(
@@ -370,7 +355,7 @@ def prospect_list(request):
     context = {
         "filters": filters,
         "page": _page(request, rows),
-        "query_without_page": _query_without_page(request),
+        "query_without_page": query_without_page(request),
         "can_add": _may_add(request.user, prospect_policy),
         "tab": "prospects",
     }
@@ -404,7 +389,7 @@ def prospect_create(request):
         try:
             prospect = services.prospect_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The prospective partner was registered."))
             return redirect("agreements:prospect-detail", pk=prospect.pk)
@@ -439,7 +424,7 @@ def prospect_detail(request, pk: int):
                     actor=request.user, prospect=prospect, **form.service_values()
                 )
             except ValidationError as error:
-                _form_errors_from(form, error)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("The changes were saved."))
                 return redirect("agreements:prospect-detail", pk=prospect.pk)
@@ -471,7 +456,7 @@ def committee_list(request):
     context = {
         "filters": filters,
         "page": _page(request, rows),
-        "query_without_page": _query_without_page(request),
+        "query_without_page": query_without_page(request),
         "tab": "committees",
     }
     return render(request, "agreements/work_committee_list.html", context)
@@ -525,7 +510,7 @@ def committee_create(request, pk: int):
                 actor=request.user, agreement=agreement, **form.service_values()
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The committee was formed."))
             return redirect("agreements:committee-detail", pk=committee.pk)
@@ -550,7 +535,7 @@ def committee_edit(request, pk: int):
                 actor=request.user, committee=committee, **form.service_values()
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("agreements:committee-detail", pk=committee.pk)
@@ -615,7 +600,7 @@ def member_add(request, pk: int):
                 actor=request.user, committee=committee, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The member was added."))
             url = reverse("agreements:committee-detail", args=[committee.pk])
@@ -667,7 +652,7 @@ def meeting_create(request, pk: int):
                 ],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The meeting was recorded."))
             return redirect(
@@ -710,7 +695,7 @@ def appointment_list(request):
     context = {
         "filters": filters,
         "page": page,
-        "query_without_page": _query_without_page(request),
+        "query_without_page": query_without_page(request),
         "can_add": _may_add(request.user, appointment_policy),
         "tab": "appointments",
     }
@@ -767,7 +752,7 @@ def appointment_create(request):
         try:
             appointment = services.appointment_create(actor=request.user, **form.service_values())
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The decree was registered."))
             return redirect("agreements:appointment-detail", pk=appointment.pk)
@@ -846,7 +831,7 @@ def appointment_edit(request, pk: int):
                 actor=request.user, appointment=appointment, **form.service_values()
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("agreements:appointment-detail", pk=appointment.pk)
@@ -870,7 +855,7 @@ def appointment_revoke(request, pk: int):
                 reason=form.cleaned_data["revocation_reason"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The decree was revoked."))
             return redirect("agreements:appointment-detail", pk=appointment.pk)

@@ -26,6 +26,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hamafza.core.forms import form_errors_from
+from hamafza.core.paging import query_without_page
 from hamafza.core.params import id_param
 from hamafza.directory.models import Organization
 
@@ -78,27 +80,13 @@ def _watch_refused(request, channel: Channel, *, embedded: bool = False):
     return render(request, "broadcast/members_only.html", context, status=403)
 
 
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _list_context(request, filters, page) -> dict:
     partial = bool(request.headers.get("HX-Request"))
     return {
         "filters": filters,
         "page": page,
         "facets": None if partial else selectors.broadcast_facets(),
-        "query_without_page": _query_without_page(request),
+        "query_without_page": query_without_page(request),
         "partial": partial,
     }
 
@@ -221,7 +209,7 @@ def channel_create(request):
                 actor=request.user, organization=organization, **form.service_values()
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The channel was created."))
             return redirect("broadcast:channel", pk=channel.pk)
@@ -243,7 +231,7 @@ def channel_edit(request, pk: int):
                 **form.service_values(),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("broadcast:channel", pk=channel.pk)
@@ -291,7 +279,7 @@ def key_create(request, pk: int):
                 expires_at=form.expires_at(),
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             return _key_secret_page(request, channel, key, secret)
     return _channel_page(request, channel, key_form=form)
@@ -348,7 +336,7 @@ def broadcast_create(request, pk: int):
                 actor=request.user, channel=channel, **form.service_values()
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The broadcast was scheduled."))
             return redirect("broadcast:channel", pk=channel.pk)
@@ -369,7 +357,7 @@ def broadcast_edit(request, pk: int):
                 actor=request.user, broadcast=broadcast, **form.service_values()
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("broadcast:channel", pk=broadcast.channel_id)

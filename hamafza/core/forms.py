@@ -159,3 +159,15 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"pk": item},
                     )
         return super()._check_values(value)
+
+
+def form_errors_from(form, error: ValidationError, aliases: dict | None = None) -> None:
+    """A service's refusal on the form: each message on the field it names (``aliases``
+    maps a service's field name to the form's), else above the form."""
+    aliases = aliases or {}
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            field = aliases.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

@@ -69,3 +69,10 @@ def capped_page(
         count_capped=capped,
         has_next=len(rows) > size,
     )
+
+
+def query_without_page(request) -> str:
+    """The list's query string without its page number, for the pager's and exports' links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

@@ -9,6 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hamafza.core.forms import form_errors_from
+from hamafza.core.paging import query_without_page
 from hamafza.core.params import id_param
 from hamafza.directory import presenters, selectors, services
 from hamafza.directory.forms import MembershipForm, OrganizationForm, RelationForm
@@ -45,7 +47,7 @@ def organization_list(request):
         "cards_html": presenters.cards_html(cards),
         "options": {} if partial else _filter_options(filters, chosen),
         "can_add": organization_policy.can_add(request.user, None),
-        "query_without_page": _query_without_page(request),
+        "query_without_page": query_without_page(request),
     }
     template = "directory/_results.html" if partial else "directory/list.html"
     return render(request, template, context)
@@ -82,12 +84,6 @@ def _suggest_query(params) -> str:
     return params.get("q") or (params.get(field, "") if field in SUGGEST_FIELDS else "")
 
 
-def _query_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def organization_detail(request, pk: int):
     try:
         organization = selectors.organization_get(pk=pk)
@@ -101,14 +97,6 @@ def organization_detail(request, pk: int):
         "can_add_child": organization_policy.can_add(request.user, organization),
     }
     return render(request, "directory/detail.html", context)
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _save_organization(request, form, organization=None):
@@ -140,7 +128,7 @@ def organization_create(request):
         try:
             organization = _save_organization(request, form)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The organization was registered."))
             return redirect("directory:detail", pk=organization.pk)
@@ -158,7 +146,7 @@ def organization_edit(request, pk: int):
         try:
             organization = _save_organization(request, form, Organization.objects.get(pk=pk))
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("directory:detail", pk=organization.pk)
@@ -177,7 +165,7 @@ def organization_relations(request, pk: int):
         try:
             services.relation_create(actor=request.user, source=organization, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The relation was recorded."))
             return redirect("directory:relations", pk=organization.pk)
@@ -217,7 +205,7 @@ def organization_members(request, pk: int):
                 position=form.cleaned_data["position"],
             )
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The member was added."))
             return redirect("directory:members", pk=organization.pk)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hamafza.core.exports import Column, export_response
+from hamafza.core.forms import form_errors_from
 from hamafza.core.params import id_param
 from hamafza.core.permissions import is_coordinator
 from hamafza.directory.models import Organization
@@ -71,14 +72,6 @@ def _followup_or_404(request, pk) -> FollowUp:
     if not followup_policy.can_view(request.user, followup):
         raise Http404(_("No such follow-up."))
     return followup
-
-
-def _form_errors_from(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _query_without(request, *names: str) -> str:
@@ -246,7 +239,7 @@ def report(request, pk: int):
         try:
             services.followup_report(actor=request.user, followup=followup, **form.service_values())
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Your report was recorded."))
             return redirect("followups:detail", pk=followup.pk)
@@ -265,7 +258,7 @@ def edit(request, pk: int):
         try:
             services.followup_update(actor=request.user, followup=followup, **form.service_values())
         except ValidationError as error:
-            _form_errors_from(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("followups:detail", pk=followup.pk)
