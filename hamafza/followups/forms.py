@@ -11,7 +11,8 @@ from hamafza.core.params import id_param
 from hamafza.core.text import digits_to_ascii
 from hamafza.directory.forms import CalendarAwareMixin, OrganizationInput
 from hamafza.directory.models import Organization, Person
-from hamafza.followups.models import CLOSED_STATUSES, OPEN_STATUSES, FollowUp, FollowUpStatus
+from hamafza.followups.models import FollowUp, FollowUpStatus
+from hamafza.followups.services import followup_status_moves
 
 # "open" in a filter means open or in progress (see selectors.followup_list).
 FILTER_STATUS_CHOICES = [
@@ -83,19 +84,6 @@ class FollowUpFilterForm(forms.Form):
         }
 
 
-def status_moves(followup: FollowUp, *, manager: bool) -> list[str]:
-    """The statuses the reporter may move ``followup`` to, as ``services.followup_report``
-    allows them: its managers move it anywhere; the responsible organization moves an open
-    item between open, in progress and done, and neither waives nor reopens."""
-    if manager:
-        targets = list(FollowUpStatus.values)
-    elif followup.status in CLOSED_STATUSES:
-        targets = []
-    else:
-        targets = [*OPEN_STATUSES, FollowUpStatus.DONE]
-    return [status for status in targets if status != followup.status]
-
-
 class FollowUpReportForm(forms.Form):
     text = forms.CharField(
         label=_("note"),
@@ -122,7 +110,7 @@ class FollowUpReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.followup = followup
         labels = dict(FollowUpStatus.choices)
-        moves = status_moves(followup, manager=manager)
+        moves = followup_status_moves(followup=followup, manager=manager)
         if moves:
             self.fields["status"].choices = [
                 ("", _("Keep it as it is")),

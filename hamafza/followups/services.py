@@ -16,6 +16,7 @@ from django.utils.translation import override
 from hamafza.directory.models import Organization, Person, Role
 from hamafza.followups.models import (
     CLOSED_STATUSES,
+    OPEN_STATUSES,
     FollowUp,
     FollowUpNote,
     FollowUpStatus,
@@ -88,6 +89,20 @@ def followup_update(*, actor, followup: FollowUp, **values) -> FollowUp:
     return locked
 
 
+def followup_status_moves(*, followup: FollowUp, manager: bool) -> list[str]:
+    """The statuses a reporter may move ``followup`` to: the source's managers (``manager``)
+    move it anywhere; the responsible organization moves an open item between open, in
+    progress and done, and neither waives nor reopens. Forms offer these, and
+    ``followup_report`` refuses any other."""
+    if manager:
+        targets = list(FollowUpStatus.values)
+    elif followup.status in CLOSED_STATUSES:
+        targets = []
+    else:
+        targets = [*OPEN_STATUSES, FollowUpStatus.DONE]
+    return [status for status in targets if status != followup.status]
+
+
 def followup_report(
     *,
     actor,
@@ -115,15 +130,14 @@ def followup_report(
         locked = FollowUp.objects.select_for_update().get(pk=followup.pk)
         previous = locked.status
         manager = followup_policy.allows(actor, "change", locked)
-        if status is not None and status != previous:
-            if status == FollowUpStatus.WAIVED and not manager:
-                raise ValidationError(
-                    {"status": _("Only those who assigned the item may waive it.")}
-                )
-            if previous in CLOSED_STATUSES and not manager:
+        if status not in (None, previous) and status not in followup_status_moves(
+            followup=locked, manager=manager
+        ):
+            if previous in CLOSED_STATUSES:
                 raise ValidationError(
                     {"status": _("Only those who assigned the item may reopen it.")}
                 )
+            raise ValidationError({"status": _("Only those who assigned the item may waive it.")})
         note = FollowUpNote(
             followup=locked,
             author=actor if getattr(actor, "pk", None) else None,
