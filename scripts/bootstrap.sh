@@ -27,6 +27,7 @@ APT_PACKAGES=(
     nginx libnginx-mod-rtmp ffmpeg gettext
     postgresql-15 postgresql-contrib
     chromium poppler-utils wrk fonts-noto-core
+    libpango-1.0-0 libpangoft2-1.0-0
 )
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }

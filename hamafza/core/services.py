@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,23 @@ from hamafza.core.models import HijriMonthStart, LunarRegion
 from hamafza.core.permissions import is_coordinator
 
 LUNAR_MONTH_DAYS = (29, 30)
+
+# Called after a month-start correction commits, with (region, year, month):
+# apps whose dates follow the lunar calendar (events) register here.
+_CORRECTION_LISTENERS: list[Callable[[str, int, int], None]] = []
+
+
+def hijri_correction_listener_register(listener: Callable[[str, int, int], None]) -> None:
+    """``listener(region, year, month)`` runs after each correction of that month commits,
+    once every process's month tables are stale, so it sees the corrected dates."""
+    if listener not in _CORRECTION_LISTENERS:
+        _CORRECTION_LISTENERS.append(listener)
+
+
+def _corrected(region: str, year: int, month: int) -> None:
+    hijri_table_invalidate()
+    for listener in _CORRECTION_LISTENERS:
+        listener(region, year, month)
 
 
 def _neighbour_start(
@@ -141,5 +159,5 @@ def hijri_month_start_correct(
             row.starts_on, row.corrected, row.note = starts_on, True, note
             row.full_clean()
             row.save(update_fields=["starts_on", "corrected", "note"])
-        transaction.on_commit(hijri_table_invalidate)
+        transaction.on_commit(lambda: _corrected(region, year, month))
     return row

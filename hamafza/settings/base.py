@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "hamafza.broadcast",
     "hamafza.followups",
     "hamafza.agreements",
+    "hamafza.events",
     "django_tasks",
     "django_tasks_db",
 ]

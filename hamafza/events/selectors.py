@@ -1,0 +1,261 @@
+"""Reads of occasions, events and occurrences, shared by pages, feeds, the API and reports.
+
+Calendars and lists read ``Occurrence`` rows by date through one index and
+join the event's few display columns; the number of queries a page makes
+does not grow with the number of events.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from hamafza.core.search import search_filter
+from hamafza.events.models import (
+    Event,
+    EventSeries,
+    EventStatus,
+    Occasion,
+    OccasionDate,
+    Occurrence,
+)
+
+# What a calendar cell or a list row shows of an event.
+OCCURRENCE_EVENT_FIELDS = (
+    "event__id",
+    "event__name",
+    "event__names",
+    "event__kind",
+    "event__status",
+    "event__venue",
+    "event__online",
+    "event__all_day",
+    "event__time_zone",
+    "event__organizer_id",
+    "event__city_id",
+    "event__country_id",
+    "event__language_id",
+    "event__occasion_id",
+    "event__broadcast_id",
+)
+
+
+@dataclass(frozen=True)
+class OccurrenceFilters:
+    organizer_id: int | None = None
+    country_code: str = ""
+    language_code: str = ""
+    kind: str = ""
+    q: str = ""
+    include_cancelled: bool = True
+
+
+def _filtered(queryset: QuerySet[Occurrence], filters: OccurrenceFilters) -> QuerySet[Occurrence]:
+    if filters.organizer_id:
+        queryset = queryset.filter(organizer_id=filters.organizer_id)
+    if filters.country_code:
+        queryset = queryset.filter(country__code=filters.country_code.upper())
+    if filters.language_code:
+        queryset = queryset.filter(language__code=filters.language_code)
+    if filters.kind:
+        queryset = queryset.filter(event__kind=filters.kind)
+    if not filters.include_cancelled:
+        queryset = queryset.filter(cancelled=False)
+    if filters.q:
+        queryset = queryset.filter(event_id__in=search_filter(Event.objects.all(), filters.q))
+    return queryset
+
+
+def occurrences_between(
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    filters: OccurrenceFilters | None = None,
+) -> QuerySet[Occurrence]:
+    """Occurrences that overlap [start, end), earliest first, with their event's display
+    columns (one query)."""
+    queryset = (
+        Occurrence.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .select_related("event")
+        .only("key", "starts_at", "ends_at", "sequence", "cancelled", *OCCURRENCE_EVENT_FIELDS)
+        .order_by("starts_at", "id")
+    )
+    return _filtered(queryset, filters or OccurrenceFilters())
+
+
+def occasion_dates_between(
+    start: datetime.date, end: datetime.date, *, region: str
+) -> QuerySet[OccasionDate]:
+    """Occasion dates of ``region`` that overlap the days [start, end] (one query)."""
+    return (
+        OccasionDate.objects.filter(
+            region=region, starts_on__lte=end, ends_on__gte=start, occasion__is_active=True
+        )
+        .select_related("occasion")
+        .order_by("starts_on", "occasion__month", "occasion__day", "occasion_id")
+    )
+
+
+def occasions_upcoming(
+    *, region: str, today: datetime.date | None = None, limit: int = 8
+) -> QuerySet[OccasionDate]:
+    today = today or timezone.localdate()
+    return (
+        OccasionDate.objects.filter(region=region, ends_on__gte=today, occasion__is_active=True)
+        .select_related("occasion")
+        .order_by("starts_on", "occasion_id")[:limit]
+    )
+
+
+# About 111 km to a degree of latitude.
+KM_PER_DEGREE = 111.0
+
+
+@dataclass(frozen=True)
+class Near:
+    latitude: float
+    longitude: float
+    km: float = 100.0
+
+    def box(self) -> tuple[float, float, float, float]:
+        lat_span = self.km / KM_PER_DEGREE
+        cosine = max(math.cos(math.radians(self.latitude)), 0.01)
+        lon_span = self.km / (KM_PER_DEGREE * cosine)
+        return (
+            self.latitude - lat_span,
+            self.latitude + lat_span,
+            self.longitude - lon_span,
+            self.longitude + lon_span,
+        )
+
+
+def occurrences_upcoming(
+    *,
+    now: datetime.datetime | None = None,
+    filters: OccurrenceFilters | None = None,
+    near: Near | None = None,
+    days: int = 60,
+    limit: int = 30,
+) -> list[Occurrence]:
+    """The next occurrences (not cancelled) from ``now``, optionally near a point."""
+    now = now or timezone.now()
+    filters = filters or OccurrenceFilters()
+    queryset = occurrences_between(
+        now, now + datetime.timedelta(days=days), filters=filters
+    ).filter(cancelled=False)
+    if near is not None:
+        south, north, west, east = near.box()
+        queryset = queryset.filter(
+            event__latitude__gte=south,
+            event__latitude__lte=north,
+            event__longitude__gte=west,
+            event__longitude__lte=east,
+        )
+    return list(queryset[:limit])
+
+
+def event_detail_queryset() -> QuerySet[Event]:
+    return Event.objects.select_related(
+        "organizer",
+        "language",
+        "occasion",
+        "series",
+        "country",
+        "province",
+        "city",
+        "broadcast",
+        "broadcast__channel",
+        "course",
+    ).prefetch_related("partners", "countries")
+
+
+def event_get(*, pk: int) -> Event:
+    return event_detail_queryset().get(pk=pk)
+
+
+def event_list(*, filters: OccurrenceFilters | None = None, status: str = "") -> QuerySet[Event]:
+    """Events (not occurrences), newest first: the organizer's and the API's lists."""
+    filters = filters or OccurrenceFilters()
+    queryset = Event.objects.select_related("organizer", "language", "country").order_by(
+        "-starts_at", "-id"
+    )
+    if filters.organizer_id:
+        queryset = queryset.filter(organizer_id=filters.organizer_id)
+    if filters.country_code:
+        queryset = queryset.filter(country__code=filters.country_code.upper())
+    if filters.language_code:
+        queryset = queryset.filter(language__code=filters.language_code)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if filters.q:
+        queryset = search_filter(queryset, filters.q)
+    return queryset
+
+
+def event_occurrences(event: Event, *, limit: int = 20) -> list[Occurrence]:
+    """The event's next occurrences (or its last ones when none is ahead)."""
+    now = timezone.now()
+    ahead = list(event.occurrences.filter(ends_at__gte=now).order_by("starts_at")[:limit])
+    if ahead:
+        return ahead
+    return list(event.occurrences.order_by("-starts_at")[:limit])[::-1]
+
+
+def series_get(*, pk: int) -> EventSeries:
+    return EventSeries.objects.select_related("organizer").get(pk=pk)
+
+
+def series_editions(series: EventSeries) -> QuerySet[Event]:
+    return series.editions.select_related("organizer", "city", "country").order_by("edition")
+
+
+def series_open_outcomes(series: EventSeries, *, before_edition: int | None = None):
+    """Recommendations of the series' editions (before ``before_edition``) still open,
+    grouped by edition: [(edition event, [follow-ups])]. Three queries."""
+    from hamafza.followups.models import OPEN_STATUSES
+    from hamafza.followups.selectors import followups_of_many
+
+    editions = series_editions(series)
+    if before_edition is not None:
+        editions = editions.filter(edition__lt=before_edition)
+    editions = list(editions)
+    items = followups_of_many(editions)
+    grouped = []
+    for edition in editions:
+        open_items = [item for item in items.get(edition.pk, []) if item.status in OPEN_STATUSES]
+        if open_items:
+            grouped.append((edition, open_items))
+    return grouped
+
+
+def occasion_list(*, q: str = "", active_only: bool = True) -> QuerySet[Occasion]:
+    queryset = Occasion.objects.all()
+    if active_only:
+        queryset = queryset.filter(is_active=True)
+    if q:
+        queryset = search_filter(queryset, q)
+    return queryset.order_by("month", "day", "id")
+
+
+def occasion_dates_of(occasion: Occasion, *, region: str) -> QuerySet[OccasionDate]:
+    return occasion.dates.filter(region=region).order_by("hijri_year")
+
+
+def events_of_organization(organization_id: int) -> QuerySet[Event]:
+    return event_list(filters=OccurrenceFilters(organizer_id=organization_id))
+
+
+def events_with_courses() -> QuerySet[Event]:
+    return (
+        event_detail_queryset()
+        .filter(course__isnull=False)
+        .exclude(status=EventStatus.CANCELLED)
+        .prefetch_related(Prefetch("course__sessions"))
+        .order_by("-starts_at")
+    )
