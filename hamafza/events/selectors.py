@@ -81,7 +81,17 @@ def occurrences_between(
     queryset = (
         Occurrence.objects.filter(starts_at__lt=end, ends_at__gt=start)
         .select_related("event")
-        .only("key", "starts_at", "ends_at", "sequence", "cancelled", *OCCURRENCE_EVENT_FIELDS)
+        .only(
+            "key",
+            "starts_at",
+            "ends_at",
+            "sequence",
+            "cancelled",
+            "organizer_id",
+            "country_id",
+            "language_id",
+            *OCCURRENCE_EVENT_FIELDS,
+        )
         .order_by("starts_at", "id")
     )
     return _filtered(queryset, filters or OccurrenceFilters())
@@ -245,6 +255,10 @@ def occasion_list(*, q: str = "", active_only: bool = True) -> QuerySet[Occasion
 
 def occasion_dates_of(occasion: Occasion, *, region: str) -> QuerySet[OccasionDate]:
     return occasion.dates.filter(region=region).order_by("hijri_year")
+
+
+def events_of_occasion(occasion: Occasion) -> QuerySet[Event]:
+    return event_list().filter(occasion=occasion)
 
 
 def events_of_organization(organization_id: int) -> QuerySet[Event]:

@@ -1,0 +1,555 @@
+"""Event pages: what is coming up, the month calendar, the occasions of the Hijri year, one
+event with its outcomes, the forms that schedule, change and cancel events and record their
+outcomes, a periodic series, and an organization's events.
+
+Each view parses input, calls a selector or service, and renders. Everyone reads; writes ask
+for a signed-in user (anonymous visitors are sent to sign in) and the right the policies give
+(a refused visitor gets the 403 page; the services refuse the same). Services' messages are
+shown on the forms' fields. Anything typed in a URL that does not name a row is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hamafza.core.calendars import (
+    LUNAR_REGIONS,
+    Calendar,
+    date_all_calendars,
+    date_from_parts,
+    gregorian_to_lunar,
+    month_name,
+)
+from hamafza.core.forms import form_errors_from
+from hamafza.core.models import LunarRegion
+from hamafza.core.paging import capped_page, query_without_page
+from hamafza.core.params import id_param
+from hamafza.core.permissions import is_coordinator
+from hamafza.core.selectors import places_index
+from hamafza.core.text import digits_localize
+from hamafza.directory.models import Organization, Person, Role
+from hamafza.directory.policies import organization_ids_with_role
+from hamafza.followups.selectors import followups_of
+
+from . import selectors, services
+from .calendar_grid import month_grid, number_param
+from .forms import EventForm, OccurrenceFilterForm, OutcomeFormSet
+from .models import Event, EventSeries, EventStatus
+from .policies import event_policy
+
+PAGE_SIZE = 25
+UPCOMING_SIZE = 30
+UPCOMING_OCCASIONS = 8
+OCCASION_EVENTS = 20
+NEXT_OCCURRENCES = 10
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _event_or_404(pk) -> Event:
+    event_id = id_param(pk)
+    try:
+        if event_id is None:
+            raise Event.DoesNotExist
+        return selectors.event_get(pk=event_id)
+    except Event.DoesNotExist as exc:
+        raise Http404(_("No such event.")) from exc
+
+
+def _series_or_404(pk) -> EventSeries:
+    series_id = id_param(pk)
+    try:
+        if series_id is None:
+            raise EventSeries.DoesNotExist
+        return selectors.series_get(pk=series_id)
+    except EventSeries.DoesNotExist as exc:
+        raise Http404(_("No such series.")) from exc
+
+
+def _organization(organization_id: int | None) -> Organization | None:
+    if organization_id is None:
+        return None
+    return Organization.objects.only("id", "name", "names").filter(pk=organization_id).first()
+
+
+def _organization_or_404(pk) -> Organization:
+    organization = _organization(id_param(pk))
+    if organization is None:
+        raise Http404(_("No such organization."))
+    return organization
+
+
+def _region(request) -> str:
+    """The lunar region asked for (``?region=IQ``), else the visitor's."""
+    asked = (request.GET.get("region") or "").upper()
+    return asked if asked in LUNAR_REGIONS else request.lunar_region
+
+
+def _place(city_id, country_id, index, separator: str) -> str:
+    parts = [index.cities.get(city_id), index.countries.get(country_id)]
+    return separator.join(part.display_name() for part in parts if part is not None)
+
+
+def _occurrence_rows(occurrences) -> list:
+    """The occurrences with their organizer (one query) and their place's name (in memory)."""
+    organizers = Organization.objects.only("id", "name", "names").in_bulk(
+        {occurrence.event.organizer_id for occurrence in occurrences}
+    )
+    index = places_index()
+    separator = pgettext("list separator", ", ")
+    for occurrence in occurrences:
+        occurrence.organizer_shown = organizers.get(occurrence.event.organizer_id)
+        occurrence.place = _place(
+            occurrence.event.city_id, occurrence.event.country_id, index, separator
+        )
+    return occurrences
+
+
+def _occasion_rows(rows, *, region: str) -> list:
+    language = get_language()
+    for row in rows:
+        row.calendars = date_all_calendars(row.starts_on, language=language, region=region)
+    return rows
+
+
+def _organizers(user) -> list[Organization] | None:
+    """The organizations ``user`` may schedule events for; None for "any" (coordinators)."""
+    if is_coordinator(user):
+        return None
+    ids = [
+        organization_id
+        for organization_id in organization_ids_with_role(user, Role.EDITOR)
+        if event_policy.allows(user, "add", organization_id)
+    ]
+    return list(Organization.objects.only("id", "name", "names").filter(pk__in=ids))
+
+
+def _may_schedule(user) -> bool:
+    return is_coordinator(user) or bool(organization_ids_with_role(user, Role.EDITOR))
+
+
+def _series_offered(user, organizers: list[Organization] | None):
+    queryset = EventSeries.objects.only("id", "name", "names").order_by("name", "id")
+    if organizers is None:
+        return queryset
+    return queryset.filter(organizer__in=organizers)
+
+
+def _after(event: Event, anchor: str = ""):
+    url = reverse("events:detail", args=[event.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+# --- what is coming up ---------------------------------------------------------------------------
+
+
+def upcoming(request):
+    """The events home: the next occurrences (filtered, or near the visitor) and the next
+    occasions of the visitor's lunar region."""
+    form = OccurrenceFilterForm(request.GET or None)
+    filters = form.filters()
+    near = form.near()
+    occurrences = _occurrence_rows(
+        selectors.occurrences_upcoming(filters=filters, near=near, limit=UPCOMING_SIZE)
+    )
+    region = _region(request)
+    occasions = _occasion_rows(
+        selectors.occasions_upcoming(
+            region=region, today=timezone.localdate(), limit=UPCOMING_OCCASIONS
+        ),
+        region=region,
+    )
+    context = {
+        "form": form,
+        "filters": filters,
+        "near": near,
+        "occurrences": occurrences,
+        "occasions": occasions,
+        "region": region,
+        "region_label": LunarRegion(region).label,
+        "organization": _organization(filters.organizer_id),
+        "time_zone": timezone.get_current_timezone_name(),
+        "can_schedule": _may_schedule(request.user),
+        "tab": "upcoming",
+    }
+    return render(request, "events/upcoming.html", context)
+
+
+# --- the month calendar --------------------------------------------------------------------------
+
+
+def _calendar_query(request, **values) -> str:
+    params = request.GET.copy()
+    for name in ("page", "year", "month"):
+        params.pop(name, None)
+    for name, value in values.items():
+        params[name] = value
+    return params.urlencode()
+
+
+def calendar(request):
+    form = OccurrenceFilterForm(request.GET or None, near=False, search=False)
+    filters = form.filters()
+    asked = request.GET.get("calendar")
+    chosen = asked if asked in Calendar.values else request.calendar
+    grid = month_grid(
+        calendar=chosen,
+        year=number_param(request.GET.get("year")),
+        month=number_param(request.GET.get("month")),
+        language=get_language(),
+        region=request.lunar_region,
+        filters=filters,
+        today=timezone.localdate(),
+    )
+    year, month = grid.previous
+    previous_query = _calendar_query(request, calendar=chosen, year=year, month=month)
+    year, month = grid.next
+    next_query = _calendar_query(request, calendar=chosen, year=year, month=month)
+    switch = [
+        {
+            "calendar": value,
+            "label": label,
+            "active": value == grid.calendar,
+            "query": _calendar_query(
+                request, calendar=value, year=grid.switch[value][0], month=grid.switch[value][1]
+            ),
+        }
+        for value, label in Calendar.choices
+    ]
+    context = {
+        "form": form,
+        "filters": filters,
+        "grid": grid,
+        "switch": switch,
+        "previous_query": previous_query,
+        "next_query": next_query,
+        "today_query": _calendar_query(request, calendar=chosen),
+        "organization": _organization(filters.organizer_id),
+        "time_zone": timezone.get_current_timezone_name(),
+        "tab": "calendar",
+    }
+    return render(request, "events/calendar.html", context)
+
+
+# --- occasions -----------------------------------------------------------------------------------
+
+
+def _hijri_label(occasion, language: str) -> str:
+    """When the occasion falls, in words: "10 Muharram", "the last day of Safar", "the eve of
+    23 Ramadan", "1 Muharram, for 10 days"."""
+    month = month_name(occasion.month, calendar=Calendar.LUNAR, language=language)
+    if occasion.last_day:
+        text = _("the last day of %(month)s") % {"month": month}
+    else:
+        text = digits_localize(f"{occasion.day} {month}", language)
+    if occasion.eve:
+        text = _("the eve of %(date)s") % {"date": text}
+    if occasion.length_days > 1:
+        text = _("%(date)s, for %(days)s days") % {
+            "date": text,
+            "days": digits_localize(str(occasion.length_days), language),
+        }
+    return text
+
+
+def occasions(request):
+    """Every occasion with its date this Hijri year and next, in the visitor's region."""
+    region = _region(request)
+    today = timezone.localdate()
+    year = gregorian_to_lunar(today, region).year
+    # A little past both ends: an occasion kept from the eve begins the day before its date.
+    start = date_from_parts(year, 1, 1, calendar=Calendar.LUNAR, region=region)
+    end = date_from_parts(year + 2, 1, 1, calendar=Calendar.LUNAR, region=region)
+    dates: dict[tuple[int, int], object] = {}
+    for row in selectors.occasion_dates_between(
+        start - datetime.timedelta(days=2), end + datetime.timedelta(days=1), region=region
+    ):
+        if row.hijri_year in (year, year + 1):
+            dates[(row.occasion_id, row.hijri_year)] = row
+    _occasion_rows(dates.values(), region=region)
+    language = get_language()
+    rows = [
+        {
+            "occasion": occasion,
+            "when": _hijri_label(occasion, language),
+            "this_year": dates.get((occasion.pk, year)),
+            "next_year": dates.get((occasion.pk, year + 1)),
+        }
+        for occasion in selectors.occasion_list()
+    ]
+    context = {
+        "rows": rows,
+        "year": year,
+        "next_year": year + 1,
+        "region": region,
+        "region_label": LunarRegion(region).label,
+        "regions": LunarRegion.choices,
+        "tab": "occasions",
+    }
+    return render(request, "events/occasions.html", context)
+
+
+def occasion_detail(request, slug: str):
+    occasion = selectors.occasion_list(active_only=False).filter(slug=slug[:60]).first()
+    if occasion is None:
+        raise Http404(_("No such occasion."))
+    language = get_language()
+    by_year: dict[int, dict] = {}
+    for region in LUNAR_REGIONS:
+        for row in selectors.occasion_dates_of(occasion, region=region):
+            row.calendars = date_all_calendars(row.starts_on, language=language, region=region)
+            by_year.setdefault(row.hijri_year, {})[region] = row
+    years = [
+        {"year": year, "cells": [by_year[year].get(region) for region in LUNAR_REGIONS]}
+        for year in sorted(by_year)
+    ]
+    events = list(
+        selectors.events_of_occasion(occasion).exclude(status=EventStatus.CANCELLED)[
+            :OCCASION_EVENTS
+        ]
+    )
+    context = {
+        "occasion": occasion,
+        "when": _hijri_label(occasion, language),
+        "years": years,
+        "regions": [LunarRegion(region).label for region in LUNAR_REGIONS],
+        "events": events,
+        "tab": "occasions",
+    }
+    return render(request, "events/occasion_detail.html", context)
+
+
+# --- one event -----------------------------------------------------------------------------------
+
+
+def _moment(value: datetime.datetime, zone, *, language: str, region: str) -> dict:
+    local = timezone.localtime(value, zone)
+    return {
+        "date": local.date(),
+        "time": local.time(),
+        "calendars": date_all_calendars(local.date(), language=language, region=region),
+    }
+
+
+def _when(event: Event, zone, *, language: str, region: str) -> dict:
+    return {
+        "zone": str(zone),
+        "starts": _moment(event.starts_at, zone, language=language, region=region),
+        "ends": _moment(event.ends_at, zone, language=language, region=region),
+    }
+
+
+def detail(request, pk: int):
+    event = _event_or_404(pk)
+    user = request.user
+    language = get_language()
+    region = request.lunar_region
+    viewer_zone = timezone.get_current_timezone()
+    event_zone = ZoneInfo(event.time_zone)
+    when = [_when(event, viewer_zone, language=language, region=region)]
+    if event_zone.key != getattr(viewer_zone, "key", str(viewer_zone)):
+        when.append(_when(event, event_zone, language=language, region=event.lunar_region))
+    can_change = event_policy.allows(user, "change", event)
+    earlier = []
+    if event.has_outcomes and event.series_id and event.edition:
+        earlier = selectors.series_open_outcomes(event.series, before_edition=event.edition)
+    context = {
+        "event": event,
+        "when": when,
+        "multi_day": when[0]["starts"]["date"] != when[0]["ends"]["date"],
+        "occurrences": (
+            selectors.event_occurrences(event, limit=NEXT_OCCURRENCES) if event.repeats else []
+        ),
+        "outcomes": list(followups_of(event)) if event.has_outcomes else [],
+        "earlier_outcomes": earlier,
+        "course": getattr(event, "course", None),
+        "is_cancelled": event.status == EventStatus.CANCELLED,
+        "can_change": can_change,
+        "can_record": can_change and event.has_outcomes,
+        "tab": "upcoming",
+    }
+    return render(request, "events/detail.html", context)
+
+
+# --- scheduling and changing ---------------------------------------------------------------------
+
+
+def _event_form(request, *, event: Event | None = None, initial=None) -> EventForm:
+    organizers = _organizers(request.user)
+    if organizers is not None and event is not None and event.organizer not in organizers:
+        organizers = [event.organizer, *organizers]
+    form = EventForm(
+        request.POST or None,
+        event=event,
+        organizers=organizers,
+        series=_series_offered(request.user, organizers),
+        time_zone=timezone.get_current_timezone_name(),
+        **({"initial": initial} if initial else {}),
+    )
+    form.calendars_follow(request)
+    return form
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    """Schedule an event (``?organizer=<id>`` chooses the organizer)."""
+    organizers = _organizers(request.user)
+    if organizers is not None and not organizers:
+        raise PermissionDenied
+    source = request.POST if request.method == "POST" else request.GET
+    asked = id_param(source.get("organizer"))
+    if asked is not None and not event_policy.allows(request.user, "add", asked):
+        raise PermissionDenied
+    form = _event_form(request, initial={"organizer": asked} if asked else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.event_create(actor=request.user, **form.service_values())
+        except ValidationError as error:
+            form_errors_from(form, error, EventForm.ALIASES)
+        else:
+            messages.success(request, _("The event was scheduled."))
+            return _after(event)
+    return render(request, "events/form.html", {"form": form, "event": None, "tab": "upcoming"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    event = _event_or_404(pk)
+    event_policy.check(request.user, "change", event)
+    form = _event_form(request, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.event_update(actor=request.user, event=event, **form.service_values())
+        except ValidationError as error:
+            form_errors_from(form, error, EventForm.ALIASES)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return _after(event)
+    return render(request, "events/form.html", {"form": form, "event": event, "tab": "upcoming"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, pk: int):
+    """A confirmation page, then the cancellation (POST)."""
+    event = _event_or_404(pk)
+    event_policy.check(request.user, "change", event)
+    if request.method == "POST":
+        try:
+            services.event_cancel(actor=request.user, event=event)
+        except ValidationError as error:
+            for text in error.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("The event was cancelled."))
+        return _after(event)
+    context = {
+        "event": event,
+        "is_cancelled": event.status == EventStatus.CANCELLED,
+        "tab": "upcoming",
+    }
+    return render(request, "events/cancel.html", context)
+
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+def _people_of(event: Event):
+    """Members of the organizer and the partners, offered as responsible people."""
+    organization_ids = [event.organizer_id, *(partner.pk for partner in event.partners.all())]
+    return (
+        Person.objects.filter(memberships__organization_id__in=organization_ids)
+        .distinct()
+        .only("id", "name", "names")
+        .order_by("name", "id")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcomes(request, pk: int):
+    """Record numbered recommendations or decisions; each becomes a follow-up. All or nothing."""
+    event = _event_or_404(pk)
+    event_policy.check(request.user, "change", event)
+    if not event.has_outcomes:
+        messages.error(
+            request,
+            _("Only conferences, meetings, expert sessions and congresses record outcomes."),
+        )
+        return _after(event)
+    formset = OutcomeFormSet(
+        request.POST or None, prefix="outcomes", form_kwargs={"people": list(_people_of(event))}
+    )
+    formset.calendars_follow(request)
+    service_errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        try:
+            created = services.event_outcomes_record(
+                actor=request.user, event=event, outcomes=formset.outcomes()
+            )
+        except ValidationError as error:
+            service_errors = list(error.messages)
+        else:
+            messages.success(
+                request,
+                _("%(count)s outcomes were recorded and are followed up.")
+                % {"count": len(created)},
+            )
+            return _after(event, "outcomes")
+    context = {
+        "event": event,
+        "formset": formset,
+        "service_errors": service_errors,
+        "recorded": list(followups_of(event)),
+        "tab": "upcoming",
+    }
+    return render(request, "events/outcomes.html", context)
+
+
+# --- a series, an organization's events ----------------------------------------------------------
+
+
+def series(request, pk: int):
+    series = _series_or_404(pk)
+    editions = list(selectors.series_editions(series))
+    open_items = {edition.pk: items for edition, items in selectors.series_open_outcomes(series)}
+    context = {
+        "series": series,
+        "editions": [
+            {"event": edition, "open_items": open_items.get(edition.pk, [])} for edition in editions
+        ],
+        "open_total": sum(len(items) for items in open_items.values()),
+        "can_add": event_policy.allows(request.user, "add", series.organizer),
+        "tab": "upcoming",
+    }
+    return render(request, "events/series.html", context)
+
+
+def organization(request, pk: int):
+    organization = _organization_or_404(pk)
+    page = capped_page(
+        selectors.events_of_organization(organization.pk), request.GET.get("page"), PAGE_SIZE
+    )
+    context = {
+        "organization": organization,
+        "page": page,
+        "query_without_page": query_without_page(request),
+        "can_add": event_policy.allows(request.user, "add", organization),
+        "tab": "upcoming",
+    }
+    return render(request, "events/organization.html", context)
