@@ -7,6 +7,7 @@ from hamafza.agreements import api as agreements_api
 from hamafza.broadcast import api as broadcast_api
 from hamafza.core import api as core_api
 from hamafza.directory import api as directory_api
+from hamafza.events import api as events_api
 from hamafza.followups import api as followups_api
 
 router = DefaultRouter()
@@ -16,3 +17,4 @@ broadcast_api.register(router)
 agreements_api.register(router)
 followups_api.register(router)
 accounts_api.register(router)
+events_api.register(router)

@@ -332,3 +332,8 @@ HAMAFZA_DOCUMENT_MAX_BYTES = int(os.environ.get("HAMAFZA_DOCUMENT_MAX_BYTES", st
 HAMAFZA_APPOINTMENT_EXPIRY_WARNING_DAYS = int(
     os.environ.get("HAMAFZA_APPOINTMENT_EXPIRY_WARNING_DAYS", "60")
 )
+
+# Events ---------------------------------------------------------------------------------------
+# The domain every iCalendar UID ends with. Set it once for a deployment and keep it: a
+# calendar that subscribed to a feed recognises its entries by UID. Empty: the request's host.
+HAMAFZA_ICAL_DOMAIN = os.environ.get("HAMAFZA_ICAL_DOMAIN", "")
