@@ -8,7 +8,7 @@ TRANSACTIONAL = {"transactional_db", "live_server"}
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Shipped reference data (places, fields, Hijri month starts, occasions) in every database test.
+    """Shipped reference data (places, fields, month starts, occasions) in every database test.
 
     Migrations load it, but a transactional test (live server, browser)
     empties the tables when it ends; reload it then, cheaply, when missing.

@@ -119,6 +119,10 @@ class MultiCalendarDateField(forms.MultiValueField):
     def has_changed(self, initial, data) -> bool:
         if self.disabled:
             return False
+        text = data[0] if isinstance(data, list | tuple) and data else data
+        if not (text or "").strip():
+            # An empty field left empty has not changed, required or not (an extra formset row).
+            return initial not in (None, "")
         try:
             value = self.clean(data)
         except ValidationError:

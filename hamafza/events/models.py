@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.models import (
     City,
@@ -482,7 +483,7 @@ class CourseSession(models.Model):
 
 
 class EnrolmentStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
+    APPLIED = "applied", pgettext_lazy("enrolment status", "Applied")
     ACCEPTED = "accepted", _("Accepted")
     WAITLISTED = "waitlisted", _("On the waiting list")
     DECLINED = "declined", _("Declined")

@@ -47,6 +47,8 @@ class EnrolmentPolicy(Policy):
     certificates (``change``). The person, the sending organization's staff and the
     organizer read an enrolment."""
 
+    actions = (*Policy.actions, "withdraw")
+
     def can_view(self, user, obj=None) -> bool:
         if obj is None:
             return True
