@@ -227,7 +227,7 @@ def series_editions(series: EventSeries) -> QuerySet[Event]:
 
 def series_open_outcomes(series: EventSeries, *, before_edition: int | None = None):
     """Recommendations of the series' editions (before ``before_edition``) still open,
-    grouped by edition: [(edition event, [follow-ups])]. Three queries."""
+    grouped by edition: [(edition event, [follow-ups])]. Two queries."""
     from hamafza.followups.models import OPEN_STATUSES
     from hamafza.followups.selectors import followups_of_many
 

@@ -81,6 +81,8 @@ EVENT_FIELDS = frozenset(
     }
 )
 EVENT_RELATIONS = frozenset({"partners", "countries"})
+# The fields the event's lunar Hijri date (hijri_month, hijri_day) is read from.
+HIJRI_DATE_FIELDS = ("starts_at", "time_zone", "lunar_region")
 # Changing any of these rebuilds the occurrences.
 RULE_FIELDS = frozenset(
     {
@@ -205,7 +207,10 @@ def occasion_save(*, actor, occasion: Occasion | None = None, **values) -> Occas
                 setattr(occasion, field, value)
         occasion.full_clean()
         occasion.save()
-        occasion_dates_refresh(occasions=[occasion])
+        # The years kept around today, and any other year it already has dates for, so that
+        # no date of an earlier year stays where the old day put it.
+        years = set(_occasion_years()) | set(occasion.dates.values_list("hijri_year", flat=True))
+        occasion_dates_refresh(occasions=[occasion], years=sorted(years))
     return occasion
 
 
@@ -245,15 +250,23 @@ def event_slots(event: Event, *, today: datetime.date | None = None) -> list[Slo
             slots.append(Slot(day.isoformat(), begins, begins + duration))
             day += datetime.timedelta(days=7)
         return slots
-    # Yearly on the lunar Hijri date of the first occurrence, in the event's region.
+    # Yearly on the lunar Hijri date the event was scheduled on, in the event's region. The
+    # date is the one kept in hijri_month/hijri_day: a later correction of the first year's
+    # month moves that occurrence, not the rule.
     first = gregorian_to_lunar(start.date(), event.lunar_region)
+    month, day_of_month = event.hijri_month or first.month, event.hijri_day or first.day
+    first_year = first.year
+    if (first.month, month) == (12, 1):
+        first_year += 1
+    elif (first.month, month) == (1, 12):
+        first_year -= 1
     last_year = gregorian_to_lunar(today, event.lunar_region).year + HIJRI_HORIZON_YEARS
     if event.repeat_until:
         last_year = min(last_year, gregorian_to_lunar(event.repeat_until, event.lunar_region).year)
     slots = []
-    for year in range(first.year, last_year + 1):
+    for year in range(first_year, last_year + 1):
         try:
-            day = lunar_to_gregorian(year, first.month, first.day, event.lunar_region)
+            day = lunar_to_gregorian(year, month, day_of_month, event.lunar_region)
         except ValidationError:
             continue
         if event.repeat_until and day > event.repeat_until:
@@ -295,12 +308,13 @@ def event_occurrences_refresh(event: Event, *, today: datetime.date | None = Non
                 )
                 continue
             moved = (row.starts_at, row.ends_at) != (slot.starts_at, slot.ends_at)
+            status_changed = row.cancelled != cancelled
             other = any(getattr(row, field) != value for field, value in copied.items())
             if moved or other:
                 row.starts_at, row.ends_at = slot.starts_at, slot.ends_at
                 for field, value in copied.items():
                     setattr(row, field, value)
-                if moved or row.cancelled != cancelled:
+                if moved or status_changed:
                     row.sequence += 1
                 changed.append(row)
         Occurrence.objects.bulk_create(new, batch_size=500)
@@ -371,7 +385,8 @@ def _rule_errors(event: Event) -> dict[str, str]:
         if event.repeat_until:
             errors["repeat_until"] = _("Only a repeating event has an end to its repeats.")
         return errors
-    if event.repeat_until and event.repeat_until < timezone.localtime(event.starts_at).date():
+    first_day = _local(event.starts_at, _zone(event.time_zone)).date()
+    if event.repeat_until and event.repeat_until < first_day:
         errors["repeat_until"] = _("The repeats cannot end before the first occurrence.")
     if event.recurrence == Recurrence.WEEKLY:
         if duration >= datetime.timedelta(days=7):
@@ -392,11 +407,14 @@ def _rule_errors(event: Event) -> dict[str, str]:
                 "Each occurrence would run into the next one: a yearly event lasts less than "
                 "a month."
             )
-        first = gregorian_to_lunar(
-            timezone.localtime(event.starts_at, _zone(event.time_zone)).date(), event.lunar_region
+        day = event.hijri_day or (
+            gregorian_to_lunar(
+                timezone.localtime(event.starts_at, _zone(event.time_zone)).date(),
+                event.lunar_region,
+            ).day
         )
         try:
-            hijri_day_check(first.day, field="recurrence")
+            hijri_day_check(day, field="recurrence")
         except ValidationError as error:
             errors.update({key: value[0] for key, value in error.message_dict.items()})
     return errors
@@ -420,11 +438,12 @@ def _weekly_overlap(event: Event) -> Event | None:
         venue=event.venue,
         online=event.online,
     ).exclude(pk=event.pk)
-    first_day = event.starts_at.date()
+    first_day = _local(event.starts_at, zone).date()
     for other in others:
         if other.repeat_until and other.repeat_until < first_day:
             continue
-        if event.repeat_until and other.starts_at.date() > event.repeat_until:
+        other_first_day = _local(other.starts_at, _zone(other.time_zone)).date()
+        if event.repeat_until and other_first_day > event.repeat_until:
             continue
         other_begin = _week_minutes(other.starts_at, zone)
         other_length = int((other.ends_at - other.starts_at).total_seconds() // 60)
@@ -479,9 +498,16 @@ def event_update(*, actor, event: Event, **values) -> Event:
         event_policy.check(actor, "add", values["organizer"])
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
+        timing = [getattr(locked, field) for field in HIJRI_DATE_FIELDS]
         for field, value in values.items():
             setattr(locked, field, value)
-        _hijri_fields(locked)
+        if "country" in values and "lunar_region" not in values and locked.country_id:
+            # Moved to another country: follow that country's calendar unless told otherwise.
+            locked.lunar_region = lunar_region_for(locked.country.code)
+        if [getattr(locked, field) for field in HIJRI_DATE_FIELDS] != timing:
+            # The rule's Hijri date is read from the start only when the start changes: after
+            # a correction, the same start may fall on another Hijri day.
+            _hijri_fields(locked)
         _event_check(locked)
         locked.full_clean(exclude=["created_by"])
         locked.save()
