@@ -26,3 +26,12 @@ def actors(db, organizer, stranger):
         "stranger_owner": user_with_role(stranger, Role.OWNER, username="stranger_owner"),
         "coordinator": UserFactory(username="coordinator", is_coordinator=True),
     }
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that read a refusal's text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -26,7 +26,7 @@ from hamafza.events.tests.factories import (
     event_make,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 LAST_DAY_MESSAGE = (
     "Day 30 does not exist in a 29-day month. To keep the date every year, choose “the last "

@@ -314,7 +314,7 @@ def test_a_person_applies_for_themself_only(course):
     assert Enrolment.objects.count() == 1
 
 
-def test_applying_twice_is_refused(course):
+def test_applying_twice_is_refused(course, english):
     # Given a person who has applied
     person, user = person_with_account()
     services.enrolment_apply(actor=user, course=course, person=person)
@@ -349,7 +349,7 @@ def test_without_a_closing_date_enrolment_closes_when_the_course_begins(past_cou
         services.enrolment_apply(actor=user, course=past_course, person=person)
 
 
-def test_a_cancelled_course_takes_no_one(course):
+def test_a_cancelled_course_takes_no_one(course, english):
     # Given a cancelled course
     event_cancel(actor=SYSTEM, event=course.event)
     course = Course.objects.select_related("event").get(pk=course.pk)
