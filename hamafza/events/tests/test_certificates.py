@@ -165,7 +165,7 @@ def test_the_lam_alef_ligature_is_stored_in_logical_order(issued):
     assert not any("<06270644>" in cmap for cmap in maps)
 
 
-def test_no_certificate_before_one_is_issued(db):
+def test_no_certificate_before_one_is_issued(db, english):
     # Given an accepted enrolment that has no certificate yet
     course = course_make()
     enrolment = enrolment_make(course=course, status="accepted")
