@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hamafza.followups",
     "hamafza.agreements",
     "hamafza.events",
+    "hamafza.fieldops",
     "django_tasks",
     "django_tasks_db",
 ]
