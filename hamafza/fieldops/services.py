@@ -64,6 +64,23 @@ def _actor_or_none(actor):
     return actor if getattr(actor, "pk", None) else None
 
 
+def _place_errors(*, country, province=None, city=None, latitude=None, longitude=None) -> dict:
+    """A city outside its province, or a point outside its country."""
+    errors = {}
+    if city is not None and province is not None and city.province_id not in (None, province.pk):
+        errors["city"] = _("This city is not in the chosen province.")
+    if (
+        country is not None
+        and latitude is not None
+        and longitude is not None
+        and not point_in_country(country.code, latitude, longitude)
+    ):
+        errors["latitude"] = _("This point is outside %(country)s.") % {
+            "country": country.display_name()
+        }
+    return errors
+
+
 # --- volunteer groups and their activity -----------------------------------------------------
 
 GROUP_FIELDS = frozenset({"registration_number", "registered_on", "sponsor", "size"})
@@ -235,21 +252,16 @@ def _camp_check(camp: Camp) -> None:
             errors["ends_on"] = _("A camp cannot end before it starts.")
         elif camp.days > CAMP_MAX_DAYS:
             errors["ends_on"] = _("A camp lasts from 1 to %(days)s days.") % {"days": CAMP_MAX_DAYS}
-    if (
-        camp.city_id
-        and camp.province_id
-        and camp.city.province_id
-        not in (
-            None,
-            camp.province_id,
+    if camp.province_id:
+        errors.update(
+            _place_errors(
+                country=camp.province.country,
+                province=camp.province,
+                city=camp.city,
+                latitude=camp.latitude,
+                longitude=camp.longitude,
+            )
         )
-    ):
-        errors["city"] = _("This city is not in the chosen province.")
-    if camp.province_id and camp.latitude is not None and camp.longitude is not None:
-        if not point_in_country(camp.province.country.code, camp.latitude, camp.longitude):
-            errors["latitude"] = _("This point is outside %(country)s.") % {
-                "country": camp.province.country.display_name()
-            }
     if errors:
         raise ValidationError(errors)
 
@@ -429,23 +441,16 @@ def _distribution_check(distribution: Distribution) -> None:
         and distribution.households > distribution.quantity * 10
     ):
         errors["households"] = _("More households than ten per package: check the figures.")
-    if (
-        distribution.city_id
-        and distribution.province_id
-        and distribution.city.province_id
-        not in (
-            None,
-            distribution.province_id,
+    if distribution.province_id:
+        errors.update(
+            _place_errors(
+                country=distribution.province.country,
+                province=distribution.province,
+                city=distribution.city,
+                latitude=distribution.latitude,
+                longitude=distribution.longitude,
+            )
         )
-    ):
-        errors["city"] = _("This city is not in the chosen province.")
-    if distribution.has_point and distribution.province_id:
-        if not point_in_country(
-            distribution.province.country.code, distribution.latitude, distribution.longitude
-        ):
-            errors["latitude"] = _("This point is outside %(country)s.") % {
-                "country": distribution.province.country.display_name()
-            }
     if errors:
         raise ValidationError(errors)
 
@@ -541,15 +546,10 @@ def _point_check(point: ServicePoint) -> None:
         errors["pole"] = _("There is no such pole on this route.")
     if point.province_id and point.country_id and point.province.country_id != point.country_id:
         errors["province"] = _("This province is not in the chosen country.")
-    if (
-        point.country_id
-        and point.latitude is not None
-        and point.longitude is not None
-        and not point_in_country(point.country.code, point.latitude, point.longitude)
-    ):
-        errors["latitude"] = _("This point is outside %(country)s.") % {
-            "country": point.country.display_name()
-        }
+    if point.country_id:
+        errors.update(
+            _place_errors(country=point.country, latitude=point.latitude, longitude=point.longitude)
+        )
     if errors:
         raise ValidationError(errors)
 
