@@ -22,6 +22,7 @@ NODE_ASSET_DIRS=(
     node_modules/vazirmatn
     node_modules/@fontsource/noto-naskh-arabic
     node_modules/hls.js/dist
+    node_modules/leaflet/dist
 )
 APT_PACKAGES=(
     nginx libnginx-mod-rtmp ffmpeg gettext

@@ -169,6 +169,7 @@ STATICFILES_DIRS = [
     ("vendor/vazirmatn", NODE_MODULES / "vazirmatn"),
     ("vendor/noto-naskh-arabic", NODE_MODULES / "@fontsource" / "noto-naskh-arabic"),
     ("vendor/hls.js", NODE_MODULES / "hls.js" / "dist"),
+    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "media"))
@@ -338,3 +339,12 @@ HAMAFZA_APPOINTMENT_EXPIRY_WARNING_DAYS = int(
 # The domain every iCalendar UID ends with. Set it once for a deployment and keep it: a
 # calendar that subscribed to a feed recognises its entries by UID. Empty: the request's host.
 HAMAFZA_ICAL_DOMAIN = os.environ.get("HAMAFZA_ICAL_DOMAIN", "")
+
+# Field operations -----------------------------------------------------------------------------
+# The map's tiles: a tile server URL template with {z}/{x}/{y} (and optionally {s}). Empty: the
+# map draws no base layer (the points, routes and camps still show), as on a machine without
+# access to a tile server. Set it to your own tile server or a provider you are allowed to use.
+HAMAFZA_MAP_TILE_URL = os.environ.get("HAMAFZA_MAP_TILE_URL", "")
+HAMAFZA_MAP_TILE_ATTRIBUTION = os.environ.get(
+    "HAMAFZA_MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
+)
