@@ -390,6 +390,15 @@ class Distribution(GeoPointMixin):
                     "This group's delivery for this campaign, place and day is already recorded."
                 ),
             ),
+            # The same without a city: NULLs are distinct to a unique index.
+            models.UniqueConstraint(
+                fields=["campaign", "group", "distributed_on", "province", "place"],
+                condition=Q(city__isnull=True),
+                name="fieldops_distribution_once_no_city",
+                violation_error_message=_(
+                    "This group's delivery for this campaign, place and day is already recorded."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -48,6 +48,8 @@ from hamafza.fieldops.policies import (
     service_point_policy,
 )
 
+# How far a point given with a pole number may be from that pole's place on the route line.
+POLE_POINT_TOLERANCE_METRES = 1500
 QUARTER_DAYS = 90
 ACTIVE_QUARTERS = 3
 
@@ -137,13 +139,14 @@ def groups_activity_refresh(
     changed. One grouped query over the last year's activity, one bulk update."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=QUARTER_DAYS * 4 - 1)
+    group_ids = list(groups) if groups is not None else None
     queryset = VolunteerGroup.objects.all()
-    if groups is not None:
-        queryset = queryset.filter(pk__in=list(groups))
+    if group_ids is not None:
+        queryset = queryset.filter(pk__in=group_ids)
     counts: dict[int, set[int]] = {}
     activity = GroupActivity.objects.filter(on__gte=since, on__lte=today)
-    if groups is not None:
-        activity = activity.filter(group_id__in=list(groups))
+    if group_ids is not None:
+        activity = activity.filter(group_id__in=group_ids)
     rows = activity.values_list("group_id", "on").order_by().distinct()
     for group_id, on in rows.iterator(chunk_size=5000):
         counts.setdefault(group_id, set()).add((today - on).days // QUARTER_DAYS)
@@ -300,16 +303,24 @@ def camp_create(
     _unknown_fields(values, CAMP_FIELDS)
     camp_policy.check(actor, "add", group)
     camp = Camp(group=group, created_by=_actor_or_none(actor), **values)
-    camp.full_clean(exclude=["created_by", "decided_by"])
     _camp_check(camp)
+    camp.full_clean(exclude=["created_by", "decided_by"])
     rows = _services_build(camp, services)
-    with transaction.atomic():
-        camp.save()
-        for row in rows:
-            row.camp = camp
-        CampService.objects.bulk_create(rows)
-        for photo in photos:
-            camp_photo_add(actor=actor, camp=camp, image=photo)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            camp.save()
+            for row in rows:
+                row.camp = camp
+            CampService.objects.bulk_create(rows)
+            for photo in photos:
+                stored.append(camp_photo_add(actor=actor, camp=camp, image=photo).image.name)
+    except Exception:
+        # The rows are rolled back; the files written before the failure go too.
+        storage = CampPhoto._meta.get_field("image").storage
+        for name in stored:
+            storage.delete(name)
+        raise
     return camp
 
 
@@ -322,8 +333,8 @@ def camp_update(
         locked = Camp.objects.select_for_update().get(pk=camp.pk)
         for field, value in values.items():
             setattr(locked, field, value)
-        locked.full_clean(exclude=["created_by", "decided_by"])
         _camp_check(locked)
+        locked.full_clean(exclude=["created_by", "decided_by"])
         locked.save()
         if services is not None:
             rows = _services_build(locked, services)
@@ -425,6 +436,25 @@ def campaign_update(*, actor, campaign: Campaign, **values) -> Campaign:
     return locked
 
 
+def _distribution_repeated(distribution: Distribution) -> bool:
+    """The same delivery recorded before, without a city: the unique constraint does not
+    hold there (NULLs differ in SQL), so it is looked for here."""
+    if not (distribution.campaign_id and distribution.group_id and distribution.province_id):
+        return False
+    return (
+        Distribution.objects.filter(
+            campaign_id=distribution.campaign_id,
+            group_id=distribution.group_id,
+            distributed_on=distribution.distributed_on,
+            province_id=distribution.province_id,
+            city__isnull=True,
+            place=distribution.place,
+        )
+        .exclude(pk=distribution.pk)
+        .exists()
+    )
+
+
 def _distribution_check(distribution: Distribution) -> None:
     errors: dict[str, str] = {}
     campaign = distribution.campaign
@@ -441,6 +471,10 @@ def _distribution_check(distribution: Distribution) -> None:
         and distribution.households > distribution.quantity * 10
     ):
         errors["households"] = _("More households than ten per package: check the figures.")
+    if distribution.city_id is None and _distribution_repeated(distribution):
+        errors[NON_FIELD_ERRORS] = _(
+            "This group's delivery for this campaign, place and day is already recorded."
+        )
     if distribution.province_id:
         errors.update(
             _place_errors(
@@ -534,7 +568,7 @@ POINT_RELATIONS = frozenset({"languages"})
 
 
 def _point_check(point: ServicePoint) -> None:
-    from hamafza.fieldops.routes import pole_valid
+    from hamafza.fieldops.routes import distance_metres, pole_point, pole_valid
 
     errors: dict[str, str] = {}
     unknown = [service for service in point.services or [] if service not in Service.values]
@@ -544,6 +578,14 @@ def _point_check(point: ServicePoint) -> None:
         errors["route"] = _("A pole number belongs to a route.")
     if point.route and point.pole is not None and not pole_valid(point.route, point.pole):
         errors["pole"] = _("There is no such pole on this route.")
+    elif point.route and point.pole is not None and point.latitude is not None:
+        away = distance_metres(
+            float(point.latitude), float(point.longitude), *pole_point(point.route, point.pole)
+        )
+        if away > POLE_POINT_TOLERANCE_METRES:
+            errors["pole"] = _(
+                "The point is %(km)s km from pole %(pole)s: check the pole number or the point."
+            ) % {"km": f"{away / 1000:.1f}", "pole": point.pole}
     if point.province_id and point.country_id and point.province.country_id != point.country_id:
         errors["province"] = _("This province is not in the chosen country.")
     if point.country_id:
@@ -598,7 +640,10 @@ def service_point_status_set(*, actor, point: ServicePoint, status: str) -> Serv
         raise ValidationError({"status": _("Choose open, full or closed.")})
     now = timezone.now()
     ServicePoint.objects.filter(pk=point.pk).update(
-        status=status, status_changed_at=now, status_changed_by=_actor_or_none(actor)
+        status=status,
+        status_changed_at=now,
+        status_changed_by=_actor_or_none(actor),
+        updated_at=now,
     )
     point.status, point.status_changed_at = status, now
     return point
