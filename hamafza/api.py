@@ -8,6 +8,7 @@ from hamafza.broadcast import api as broadcast_api
 from hamafza.core import api as core_api
 from hamafza.directory import api as directory_api
 from hamafza.events import api as events_api
+from hamafza.fieldops import api as fieldops_api
 from hamafza.followups import api as followups_api
 
 router = DefaultRouter()
@@ -18,3 +19,4 @@ agreements_api.register(router)
 followups_api.register(router)
 accounts_api.register(router)
 events_api.register(router)
+fieldops_api.register(router)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("agreements/", include("hamafza.agreements.urls")),
     path("followups/", include("hamafza.followups.urls")),
     path("events/", include("hamafza.events.urls")),
+    path("fieldops/", include("hamafza.fieldops.urls")),
     path("oembed", broadcast_views.oembed, name="oembed"),
     path("ingest/rtmp/", include("hamafza.broadcast.urls_ingest")),
     path("admin/", admin.site.urls),

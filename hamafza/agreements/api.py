@@ -15,11 +15,8 @@ plain strings with a translated ``*_label`` beside them; requests list the
 choices they accept.
 """
 
-from datetime import date
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -32,8 +29,15 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from hamafza.core.api import StrictInputMixin, parent_from, validation_error_detail
-from hamafza.core.models import Province, validate_names
+from hamafza.core.api import (
+    StrictInputMixin,
+    date_field,
+    names_field,
+    parent_from,
+    query_checked,
+    validation_error_detail,
+)
+from hamafza.core.models import Province
 from hamafza.core.params import ID_MAX, id_param
 from hamafza.directory.models import ActivityField, Organization, Person
 from hamafza.followups.selectors import followups_of
@@ -70,38 +74,11 @@ from .policies import (
 )
 
 S = AgreementState
-# Dates typed into the API: within these, so that date arithmetic (renewal
-# due dates, renewed terms) stays inside the calendar.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2299, 12, 31)
 # Days ahead a list may look for expiring agreements.
 EXPIRES_WITHIN_MAX = 36500
 
 
 # --- input --------------------------------------------------------------------------------
-
-
-def _date_in_range(value) -> None:
-    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise serializers.ValidationError(
-            _("Enter a date between %(start)s and %(end)s.")
-            % {"start": EARLIEST_DATE.isoformat(), "end": LATEST_DATE.isoformat()}
-        )
-
-
-def _date_field(**kwargs) -> serializers.DateField:
-    return serializers.DateField(validators=[_date_in_range], **kwargs)
-
-
-def _names_field(**kwargs) -> serializers.JSONField:
-    return serializers.JSONField(required=False, validators=[validate_names], **kwargs)
-
-
-def _query(serializer_class, request) -> dict:
-    """A list's query parameters, checked: a bad one is a 400 naming it."""
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _fields_renamed(error: DjangoValidationError, names: dict[str, str]):
@@ -352,7 +329,7 @@ class AgreementPartyInputSerializer(StrictInputMixin, serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.PARTY)
     signatory = serializers.CharField(max_length=200, allow_blank=True, default="")
-    signed_on = _date_field(allow_null=True, default=None)
+    signed_on = date_field(allow_null=True, default=None)
 
 
 AGREEMENT_WRITE_FIELDS = [
@@ -377,7 +354,7 @@ AGREEMENT_WRITE_FIELDS = [
 
 class AgreementUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
     kind = serializers.SlugRelatedField(slug_field="code", queryset=AgreementKind.objects.all())
-    titles = _names_field()
+    titles = names_field()
     province = serializers.SlugRelatedField(
         slug_field="code", queryset=Province.objects.all(), required=False, allow_null=True
     )
@@ -386,9 +363,9 @@ class AgreementUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
     owner_person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True
     )
-    signed_on = _date_field(required=False, allow_null=True)
-    effective_on = _date_field(required=False, allow_null=True)
-    expires_on = _date_field(required=False, allow_null=True)
+    signed_on = date_field(required=False, allow_null=True)
+    effective_on = date_field(required=False, allow_null=True)
+    expires_on = date_field(required=False, allow_null=True)
     subjects = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=ActivityField.objects.all(), required=False
     )
@@ -418,12 +395,12 @@ class TransitionInputSerializer(StrictInputMixin, serializers.Serializer):
 
 
 class RenewInputSerializer(StrictInputMixin, serializers.Serializer):
-    expires_on = _date_field(
+    expires_on = date_field(
         allow_null=True,
         default=None,
         help_text="The new term's end; by default as long as the old term was.",
     )
-    signed_on = _date_field(allow_null=True, default=None, help_text="By default today.")
+    signed_on = date_field(allow_null=True, default=None, help_text="By default today.")
     code = serializers.CharField(
         max_length=40, allow_blank=True, default="", help_text="By default the old code, numbered."
     )
@@ -437,13 +414,13 @@ class AmendInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     kind = serializers.SlugRelatedField(
         slug_field="code", queryset=AgreementKind.objects.all(), required=False
     )
-    titles = _names_field()
+    titles = names_field()
     owner_person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True
     )
-    signed_on = _date_field(required=False, allow_null=True)
-    effective_on = _date_field(required=False, allow_null=True)
-    expires_on = _date_field(required=False, allow_null=True)
+    signed_on = date_field(required=False, allow_null=True)
+    effective_on = date_field(required=False, allow_null=True)
+    expires_on = date_field(required=False, allow_null=True)
 
     class Meta:
         model = Agreement
@@ -857,7 +834,7 @@ class ReviewRoundSerializer(serializers.ModelSerializer):
 
 class ReviewRoundCreateSerializer(StrictInputMixin, serializers.ModelSerializer):
     owner = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-    due_on = _date_field(required=False, allow_null=True)
+    due_on = date_field(required=False, allow_null=True)
     agreements = serializers.ListField(
         child=VisibleAgreementField(), required=False, max_length=500
     )
@@ -894,7 +871,7 @@ class ReviewDecideInputSerializer(ReviewApplyInputSerializer):
         default=None,
         help_text="For a downgrade: the lighter kind it becomes.",
     )
-    new_expires_on = _date_field(allow_null=True, default=None, help_text="For a renewal.")
+    new_expires_on = date_field(allow_null=True, default=None, help_text="For a renewal.")
 
 
 @extend_schema_view(
@@ -1079,7 +1056,7 @@ class ProspectViewSet(
             return Prospect.objects.none()
         status_ = ""
         if self.action == "list":
-            status_ = _query(ProspectQuerySerializer, self.request).get("status", "")
+            status_ = query_checked(ProspectQuerySerializer, self.request).get("status", "")
         return selectors.prospect_list(user=self.request.user, status=status_)
 
     def get_serializer_class(self):
@@ -1219,12 +1196,12 @@ class CommitteeWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     """A committee's details; its agreement is given when it is made and does not change."""
 
     agreement = VisibleAgreementField()
-    names = _names_field()
+    names = names_field()
     secretary = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), required=False, allow_null=True
     )
     status = serializers.ChoiceField(choices=CommitteeStatus.choices, required=False)
-    established_on = _date_field(required=False, allow_null=True)
+    established_on = date_field(required=False, allow_null=True)
 
     class Meta:
         model = Committee
@@ -1251,11 +1228,11 @@ class DecisionInputSerializer(StrictInputMixin, serializers.Serializer):
     owner_person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), allow_null=True, default=None
     )
-    due_on = _date_field(allow_null=True, default=None)
+    due_on = date_field(allow_null=True, default=None)
 
 
 class MeetingInputSerializer(StrictInputMixin, serializers.Serializer):
-    held_on = _date_field()
+    held_on = date_field()
     place = serializers.CharField(max_length=200, allow_blank=True, default="")
     agenda = serializers.CharField(max_length=4000, allow_blank=True, default="")
     minutes = serializers.CharField(max_length=20000, allow_blank=True, default="")
@@ -1312,7 +1289,7 @@ class CommitteeViewSet(
             return Committee.objects.none()
         user = self.request.user
         if self.action == "list":
-            status_ = _query(CommitteeQuerySerializer, self.request).get("status", "")
+            status_ = query_checked(CommitteeQuerySerializer, self.request).get("status", "")
             return selectors.committee_list(user=user, status=status_)
         return Committee.objects.filter(
             agreement__in=selectors.agreements_visible(user)
@@ -1433,9 +1410,9 @@ class AppointmentSerializer(serializers.ModelSerializer):
 class AppointmentUpdateSerializer(StrictInputMixin, serializers.ModelSerializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.all())
     host = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-    decree_date = _date_field()
-    valid_from = _date_field()
-    valid_to = _date_field(required=False, allow_null=True)
+    decree_date = date_field()
+    valid_from = date_field()
+    valid_to = date_field(required=False, allow_null=True)
 
     class Meta:
         model = Appointment
@@ -1459,7 +1436,7 @@ class AppointmentCreateSerializer(AppointmentUpdateSerializer):
 
 
 class RevokeInputSerializer(StrictInputMixin, serializers.Serializer):
-    revoked_on = _date_field(allow_null=True, default=None, help_text="By default today.")
+    revoked_on = date_field(allow_null=True, default=None, help_text="By default today.")
     revocation_reason = serializers.CharField(max_length=500)
 
 
@@ -1510,7 +1487,9 @@ class AppointmentViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Appointment.objects.none()
-        query = _query(AppointmentQuerySerializer, self.request) if self.action == "list" else {}
+        query = (
+            query_checked(AppointmentQuerySerializer, self.request) if self.action == "list" else {}
+        )
         return selectors.appointment_list(user=self.request.user, **query)
 
     def get_serializer_class(self):

@@ -1,25 +1,70 @@
 """API plumbing shared by every app."""
 
+import datetime
 from collections.abc import Mapping
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.fields import empty
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from hamafza.core.models import City, Country, Language, Province
+from hamafza.core.models import City, Country, Language, Province, validate_names
+from hamafza.core.params import id_param
+
+# The dates the API accepts: wide enough for any record, narrow enough for every database.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2299, 12, 31)
+
+
+def date_in_range(value) -> None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise serializers.ValidationError(
+            _("Enter a date between %(start)s and %(end)s.")
+            % {"start": EARLIEST_DATE.isoformat(), "end": LATEST_DATE.isoformat()}
+        )
+
+
+def date_field(**kwargs) -> serializers.DateField:
+    return serializers.DateField(validators=[date_in_range], **kwargs)
+
+
+def names_field(**kwargs) -> serializers.JSONField:
+    """Names in other languages: a mapping from language code to text."""
+    return serializers.JSONField(required=False, validators=[validate_names], **kwargs)
+
+
+def query_checked(serializer_class, request) -> dict:
+    """A list's query parameters, checked: a bad one is a 400 naming it."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class IdLookupMixin:
+    """Ids in URLs: anything that is not a row's possible id is "not found", never a 500."""
+
+    def get_object(self):
+        kwarg = self.lookup_url_kwarg or self.lookup_field
+        if id_param(self.kwargs.get(kwarg)) is None:
+            raise Http404
+        return super().get_object()
 
 
 def validation_error_detail(error: DjangoValidationError):
     if hasattr(error, "error_dict"):
+        # A model constraint's error is keyed "__all__" by Django: the API calls it as DRF does.
         return {
-            field: [str(m) for e in errs for m in e.messages]
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): [
+                str(m) for e in errs for m in e.messages
+            ]
             for field, errs in error.error_dict.items()
         }
-    return {"non_field_errors": [str(m) for m in error.messages]}
+    return {api_settings.NON_FIELD_ERRORS_KEY: [str(m) for m in error.messages]}
 
 
 def exception_handler(exc, context):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,9 +36,17 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from hamafza.core.api import StrictInputMixin, parent_from
-from hamafza.core.models import City, Country, Language, LunarRegion, Province, validate_names
-from hamafza.core.params import ID_MAX, id_param
+from hamafza.core.api import (
+    IdLookupMixin,
+    StrictInputMixin,
+    date_field,
+    date_in_range,
+    names_field,
+    parent_from,
+    query_checked,
+)
+from hamafza.core.models import City, Country, Language, LunarRegion, Province
+from hamafza.core.params import ID_MAX
 from hamafza.core.permissions import PolicyPermission
 from hamafza.core.preferences import lunar_region_default
 from hamafza.directory.models import Organization, Person, Role
@@ -100,22 +108,6 @@ class ZonedDateTimeField(serializers.DateTimeField):
         return super().enforce_timezone(value)
 
 
-def _date_in_range(value) -> None:
-    if value is not None and not EARLIEST.date() <= value <= LATEST.date():
-        raise serializers.ValidationError(
-            _("Enter a date between %(start)s and %(end)s.")
-            % {"start": EARLIEST.date().isoformat(), "end": LATEST.date().isoformat()}
-        )
-
-
-def _date_field(**kwargs) -> serializers.DateField:
-    return serializers.DateField(validators=[_date_in_range], **kwargs)
-
-
-def _names_field(**kwargs) -> serializers.JSONField:
-    return serializers.JSONField(required=False, validators=[validate_names], **kwargs)
-
-
 @extend_schema_field(
     {
         "type": "string",
@@ -136,30 +128,13 @@ class WindowBoundField(serializers.Field):
             day = datetime.date.fromisoformat(text)
         except ValueError:
             return ZonedDateTimeField().run_validation(text)
-        _date_in_range(day)
+        date_in_range(day)
         if self.end:
             day += datetime.timedelta(days=1)
         return datetime.datetime.combine(day, datetime.time(0), tzinfo=datetime.UTC)
 
     def to_representation(self, value):
         return value.isoformat()
-
-
-def _query(serializer_class, request) -> dict:
-    """A list's query parameters, checked: a bad one is a 400 naming it."""
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-class IdLookupMixin:
-    """Ids in URLs: anything that is not a row's possible id is "not found", never a 500."""
-
-    def get_object(self):
-        kwarg = self.lookup_url_kwarg or self.lookup_field
-        if id_param(self.kwargs.get(kwarg)) is None:
-            raise Http404
-        return super().get_object()
 
 
 def _name(obj) -> str:
@@ -310,7 +285,7 @@ class OccasionSerializer(serializers.ModelSerializer):
 
 
 class OccasionWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
-    names = _names_field()
+    names = names_field()
     kind = serializers.ChoiceField(choices=OccasionKind.choices)
 
     class Meta:
@@ -358,7 +333,7 @@ class OccasionViewSet(
     def _region(self) -> str:
         if self.request.method not in permissions.SAFE_METHODS:
             return lunar_region_default()
-        return _query(OccasionQuerySerializer, self.request).get("region") or (
+        return query_checked(OccasionQuerySerializer, self.request).get("region") or (
             lunar_region_default()
         )
 
@@ -370,7 +345,7 @@ class OccasionViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Occasion.objects.none()
         if self.action == "list":
-            q = _query(OccasionQuerySerializer, self.request).get("q", "")
+            q = query_checked(OccasionQuerySerializer, self.request).get("q", "")
             return self._with_dates(selectors.occasion_list(q=q))
         return self._with_dates(selectors.occasion_list(active_only=False))
 
@@ -525,7 +500,7 @@ class EventWriteSerializer(StrictInputMixin, serializers.Serializer):
     """What schedules or changes an event; every rule is the service's."""
 
     name = serializers.CharField(max_length=300)
-    names = _names_field()
+    names = names_field()
     kind = serializers.ChoiceField(choices=EventKind.choices)
     organizer = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     partners = serializers.PrimaryKeyRelatedField(
@@ -573,7 +548,7 @@ class EventWriteSerializer(StrictInputMixin, serializers.Serializer):
         max_length=60, required=False, help_text="Where it is held, e.g. Asia/Tehran."
     )
     recurrence = serializers.ChoiceField(choices=Recurrence.choices, required=False)
-    repeat_until = _date_field(required=False, allow_null=True)
+    repeat_until = date_field(required=False, allow_null=True)
     lunar_region = serializers.ChoiceField(
         choices=LunarRegion.choices,
         required=False,
@@ -606,7 +581,7 @@ class OutcomeInputSerializer(StrictInputMixin, serializers.Serializer):
     owner_person = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), allow_null=True, default=None
     )
-    due_on = _date_field(allow_null=True, default=None)
+    due_on = date_field(allow_null=True, default=None)
 
 
 class OutcomesInputSerializer(StrictInputMixin, serializers.Serializer):
@@ -752,7 +727,7 @@ class EventViewSet(IdLookupMixin, viewsets.ModelViewSet):
     def occurrences(self, request, pk=None):
         """The times the event happens inside the window (``from``, ``to``)."""
         event = self.get_object()
-        window = _query(WindowQuerySerializer, request)
+        window = query_checked(WindowQuerySerializer, request)
         queryset = selectors.occurrences_between(window["from"], window["to"]).filter(
             event_id=event.pk
         )
@@ -868,7 +843,7 @@ class SeriesDetailSerializer(SeriesSerializer):
 class SeriesCreateSerializer(StrictInputMixin, serializers.Serializer):
     organizer = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     name = serializers.CharField(max_length=300)
-    names = _names_field()
+    names = names_field()
     description = serializers.CharField(max_length=4000, allow_blank=True, default="")
 
 
@@ -923,7 +898,7 @@ class SeriesViewSet(
             return EventSeries.objects.none()
         queryset = EventSeries.objects.select_related("organizer").order_by("name", "id")
         if self.action == "list":
-            organizer = _query(SeriesQuerySerializer, self.request).get("organizer")
+            organizer = query_checked(SeriesQuerySerializer, self.request).get("organizer")
             if organizer:
                 queryset = queryset.filter(organizer_id=organizer)
         return queryset
@@ -950,7 +925,7 @@ class SeriesViewSet(
     def open_outcomes(self, request, pk=None):
         """The recommendations of its editions still open, grouped by edition."""
         series = self.get_object()
-        before = _query(OpenOutcomesQuerySerializer, request).get("before")
+        before = query_checked(OpenOutcomesQuerySerializer, request).get("before")
         groups = selectors.series_open_outcomes(series, before_edition=before)
         data = EditionOutcomesSerializer(
             [{"edition": edition, "outcomes": items} for edition, items in groups],
@@ -1045,7 +1020,7 @@ class CourseUpdateSerializer(StrictInputMixin, serializers.Serializer):
 
     capacity = serializers.IntegerField(min_value=1, max_value=100000)
     audience = serializers.ChoiceField(choices=Audience.choices, default=Audience.GENERAL)
-    enrolment_closes_on = _date_field(required=False, allow_null=True)
+    enrolment_closes_on = date_field(required=False, allow_null=True)
     attendance_required = serializers.IntegerField(min_value=1, max_value=32767, default=1)
 
     def get_fields(self):
@@ -1253,7 +1228,7 @@ class CourseViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Course.objects.none()
         if self.action == "list":
-            query = _query(CourseQuerySerializer, self.request)
+            query = query_checked(CourseQuerySerializer, self.request)
             return selectors_courses.course_list(
                 audience=query.get("audience", ""),
                 organizer_id=query.get("organizer"),
@@ -1326,7 +1301,7 @@ class CourseViewSet(
     def enrolments(self, request, event=None):
         """The course's enrolments in order of application."""
         course = self.get_object()
-        status_ = _query(EnrolmentQuerySerializer, request).get("status", "")
+        status_ = query_checked(EnrolmentQuerySerializer, request).get("status", "")
         queryset = selectors_courses.course_enrolments(course, status=status_)
         if not course_policy.allows(request.user, "change", course):
             viewer_of = organization_ids_with_role(request.user, Role.VIEWER)
@@ -1420,7 +1395,7 @@ class EnrolmentViewSet(
             return Enrolment.objects.none()
         if self.action == "list":
             queryset = selectors_courses.enrolments_mine(self.request.user)
-            status_ = _query(EnrolmentQuerySerializer, self.request).get("status", "")
+            status_ = query_checked(EnrolmentQuerySerializer, self.request).get("status", "")
             return queryset.filter(status=status_) if status_ else queryset
         return Enrolment.objects.select_related(
             "person", "organization", "course", "course__event", "course__event__organizer"
@@ -1461,7 +1436,7 @@ class EnrolmentViewSet(
     def certificate(self, request, pk=None):
         """The certificate of attendance as a PDF."""
         enrolment = self.get_object()
-        language = _query(CertificateQuerySerializer, request).get("language") or (
+        language = query_checked(CertificateQuerySerializer, request).get("language") or (
             translation.get_language()
         )
         pdf = certificate_pdf(enrolment=enrolment, language=language)

@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
+from django.utils.translation import gettext
+
 from hamafza.fieldops.models import POLE_SPACING_METRES, ROUTE_POLES, Route
 
 EARTH_RADIUS_METRES = 6_371_000
@@ -70,6 +72,15 @@ def route_line(route: str) -> RouteLine | None:
 def pole_valid(route: str, pole: int) -> bool:
     line = route_line(route)
     return line is not None and 1 <= pole <= line.poles
+
+
+def pole_error(route: str, pole: int) -> str:
+    """The message for a pole the route does not have, in the active language."""
+    line = route_line(route)
+    return gettext("There is no pole %(pole)s on this route: its poles run from 1 to %(last)s.") % {
+        "pole": pole,
+        "last": line.poles if line else 0,
+    }
 
 
 @cache

@@ -568,7 +568,7 @@ POINT_RELATIONS = frozenset({"languages"})
 
 
 def _point_check(point: ServicePoint) -> None:
-    from hamafza.fieldops.routes import distance_metres, pole_point, pole_valid
+    from hamafza.fieldops.routes import distance_metres, pole_error, pole_point, pole_valid
 
     errors: dict[str, str] = {}
     unknown = [service for service in point.services or [] if service not in Service.values]
@@ -577,7 +577,7 @@ def _point_check(point: ServicePoint) -> None:
     if point.pole is not None and not point.route:
         errors["route"] = _("A pole number belongs to a route.")
     if point.route and point.pole is not None and not pole_valid(point.route, point.pole):
-        errors["pole"] = _("There is no such pole on this route.")
+        errors["pole"] = pole_error(point.route, point.pole)
     elif point.route and point.pole is not None and point.latitude is not None:
         away = distance_metres(
             float(point.latitude), float(point.longitude), *pole_point(point.route, point.pole)
@@ -604,8 +604,8 @@ def service_point_create(*, actor, operator: Organization, **values) -> ServiceP
     if point.status:
         point.status_changed_at = timezone.now()
         point.status_changed_by = _actor_or_none(actor)
-    point.full_clean(exclude=["status_changed_by"])
     _point_check(point)
+    point.full_clean(exclude=["status_changed_by"])
     with transaction.atomic():
         point.save()
         if languages is not None:
@@ -625,8 +625,8 @@ def service_point_update(*, actor, point: ServicePoint, **values) -> ServicePoin
         if locked.status != status_before:
             locked.status_changed_at = timezone.now()
             locked.status_changed_by = _actor_or_none(actor)
-        locked.full_clean(exclude=["status_changed_by"])
         _point_check(locked)
+        locked.full_clean(exclude=["status_changed_by"])
         locked.save()
         if languages is not None:
             locked.languages.set(list(languages))

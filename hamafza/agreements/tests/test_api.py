@@ -1039,7 +1039,7 @@ def test_only_an_active_agreement_has_an_active_committee(world, actors):
         ({"valid_to": "PAST"}, "valid_to"),
         ({"valid_from": "BEFORE_DECREE"}, "valid_from"),
         ({"host": "ISSUER"}, "host"),
-        ({"decree_number": "TAKEN"}, "__all__"),
+        ({"decree_number": "TAKEN"}, "non_field_errors"),
         ({"decree_date": "1404-01-01x"}, "decree_date"),
         ({"person": None}, "person"),
         ({"status": "active"}, "non_field_errors"),

@@ -515,7 +515,7 @@ def test_a_missing_start_is_the_services_message(channel, actors):
         ({"organization": 987654321}, "organization"),
         ({"organization": 10**30}, "organization"),
         ({"slug": "has spaces"}, "slug"),
-        ({"slug": "main"}, "__all__"),
+        ({"slug": "main"}, "non_field_errors"),
         ({"visibility": "secret"}, "visibility"),
         ({"names": "not a mapping"}, "names"),
         ({"language": "xx"}, "language"),

@@ -5,16 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_seed_hijri_month_starts'),
-        ('fieldops', '0002_search_indexes'),
+        ("core", "0003_seed_hijri_month_starts"),
+        ("fieldops", "0002_search_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='distribution',
-            constraint=models.UniqueConstraint(condition=models.Q(('city__isnull', True)), fields=('campaign', 'group', 'distributed_on', 'province', 'place'), name='fieldops_distribution_once_no_city', violation_error_message="This group's delivery for this campaign, place and day is already recorded."),
+            model_name="distribution",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("city__isnull", True)),
+                fields=("campaign", "group", "distributed_on", "province", "place"),
+                name="fieldops_distribution_once_no_city",
+                violation_error_message="This group's delivery for this campaign, place and day is already recorded.",
+            ),
         ),
     ]
