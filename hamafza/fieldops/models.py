@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hamafza.core.models import (
     City,
@@ -223,7 +224,7 @@ class Camp(GeoPointMixin):
 
 
 class ServiceUnit(models.TextChoices):
-    PEOPLE = "people", _("people")
+    PEOPLE = "people", pgettext_lazy("unit of quantity", "people")
     ITEMS = "items", _("items")
     HOUSEHOLDS = "households", _("households")
     HOURS = "hours", _("hours")
