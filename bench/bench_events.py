@@ -631,6 +631,8 @@ def build(*, events: int, seed: int = SEED) -> dict:
                     )
                     for slot in event_slots(row, today=today)
                 ]
+            for slot in slots:
+                slot.derived_set()
             Occurrence.objects.bulk_create(slots, batch_size=10000)
             made += len(rows)
             occurrences += len(slots)

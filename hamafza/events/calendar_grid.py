@@ -30,10 +30,12 @@ from hamafza.events.models import OccasionDate, Occurrence
 from hamafza.events.selectors import (
     OccurrenceFilters,
     occasion_dates_between,
-    occurrences_between,
+    occurrences_by_day,
 )
 
 ONE_DAY = datetime.timedelta(days=1)
+# The events a day's cell lists; the others are counted and linked to the day's list.
+PER_DAY = 4
 # Languages whose week begins on Saturday; the others begin on Monday.
 SATURDAY_FIRST = frozenset({"fa", "ar", "ur", "ps"})
 SATURDAY, MONDAY = 5, 0
@@ -79,6 +81,7 @@ class Day:
     others: list[tuple[str, str]]  # [(calendar, "day month")] in the two other calendars
     occasions: list[OccasionDate] = field(default_factory=list)
     occurrences: list[Occurrence] = field(default_factory=list)
+    more: int = 0  # occurrences starting this day that the cell does not list
 
     @property
     def busy(self) -> bool:
@@ -266,10 +269,19 @@ def month_grid(
         day += ONE_DAY
 
     _place_occasions(occasion_dates_between(start, end, region=region), days, start, end)
-    occurrences = occurrences_between(
-        _day_bounds(start, zone), _day_bounds(end + ONE_DAY, zone), filters=filters
+    by_day, long = occurrences_by_day(
+        _day_bounds(start, zone),
+        _day_bounds(end + ONE_DAY, zone),
+        zone=zone,
+        per_day=PER_DAY,
+        filters=filters,
     )
-    _place_occurrences(occurrences, days, zone, start, end)
+    _place_occurrences(long, days, zone, start, end)
+    for date, entry in sorted(by_day.items()):
+        # Placed by their time in the zone: one that runs past midnight shows on both days.
+        _place_occurrences(entry.shown, days, zone, start, end)
+        if date in days:
+            days[date].more = entry.total - len(entry.shown)
 
     ordered = list(days.values())
     middle = first + (last - first) / 2

@@ -14,6 +14,8 @@ are derived data: ``events.services`` rebuilds them, nothing else writes them.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -33,6 +35,8 @@ from hamafza.core.models import (
     TranslatedNameMixin,
 )
 from hamafza.directory.models import Organization, Person
+
+ONE_DAY = datetime.timedelta(days=1)
 
 # --- occasions -------------------------------------------------------------------------------
 
@@ -380,6 +384,11 @@ class Occurrence(models.Model):
         Language, on_delete=models.CASCADE, null=True, related_name="+", editable=False
     )
     cancelled = models.BooleanField(default=False, editable=False)
+    # Derived, for reads by date: longer than a day (few rows, read through their own index),
+    # and the start in whole minutes since 1970 (UTC), so that a calendar groups occurrences
+    # by the viewer's day with integer arithmetic in the database.
+    multi_day = models.BooleanField(default=False, editable=False)
+    starts_minute = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -393,10 +402,18 @@ class Occurrence(models.Model):
             models.Index(fields=["organizer", "starts_at"], name="events_occ_org_start"),
             models.Index(fields=["country", "starts_at"], name="events_occ_country_start"),
             models.Index(fields=["language", "starts_at"], name="events_occ_lang_start"),
+            models.Index(
+                fields=["ends_at"], condition=Q(multi_day=True), name="events_occ_long_end"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.event} — {self.key}"
+
+    def derived_set(self) -> None:
+        """Fill the derived columns from the times."""
+        self.multi_day = self.ends_at - self.starts_at > ONE_DAY
+        self.starts_minute = int(self.starts_at.timestamp()) // 60
 
 
 # --- courses ---------------------------------------------------------------------------------

@@ -11,7 +11,18 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hamafza.core.search import search_filter
@@ -70,6 +81,37 @@ def _filtered(queryset: QuerySet[Occurrence], filters: OccurrenceFilters) -> Que
     return queryset
 
 
+# An occurrence of at most a day (most of them) is found by its start alone; the few that
+# last longer are read through their own index on the end (``multi_day``).
+SHORT_SPAN = datetime.timedelta(days=1)
+OCCURRENCE_FIELDS = (
+    "key",
+    "starts_at",
+    "ends_at",
+    "sequence",
+    "cancelled",
+    "organizer_id",
+    "country_id",
+    "language_id",
+    "multi_day",
+    *OCCURRENCE_EVENT_FIELDS,
+)
+
+
+def _overlapping_q(start: datetime.datetime, end: datetime.datetime) -> Q:
+    """Occurrences overlapping [start, end): a bounded range of the start index for the short
+    ones, the end index for the long ones."""
+    short = Q(
+        multi_day=False, starts_at__gte=start - SHORT_SPAN, starts_at__lt=end, ends_at__gt=start
+    )
+    long = Q(multi_day=True, ends_at__gt=start, starts_at__lt=end)
+    return short | long
+
+
+def _with_event(queryset: QuerySet[Occurrence]) -> QuerySet[Occurrence]:
+    return queryset.select_related("event").only(*OCCURRENCE_FIELDS)
+
+
 def occurrences_between(
     start: datetime.datetime,
     end: datetime.datetime,
@@ -78,23 +120,69 @@ def occurrences_between(
 ) -> QuerySet[Occurrence]:
     """Occurrences that overlap [start, end), earliest first, with their event's display
     columns (one query)."""
-    queryset = (
-        Occurrence.objects.filter(starts_at__lt=end, ends_at__gt=start)
-        .select_related("event")
-        .only(
-            "key",
-            "starts_at",
-            "ends_at",
-            "sequence",
-            "cancelled",
-            "organizer_id",
-            "country_id",
-            "language_id",
-            *OCCURRENCE_EVENT_FIELDS,
-        )
-        .order_by("starts_at", "id")
+    queryset = _with_event(Occurrence.objects.filter(_overlapping_q(start, end))).order_by(
+        "starts_at", "id"
     )
     return _filtered(queryset, filters or OccurrenceFilters())
+
+
+@dataclass
+class DayOccurrences:
+    """A calendar day's first occurrences, and how many start that day in all."""
+
+    shown: list[Occurrence]
+    total: int
+
+
+def occurrences_by_day(
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    zone,
+    per_day: int,
+    filters: OccurrenceFilters | None = None,
+) -> tuple[dict[datetime.date, DayOccurrences], list[Occurrence]]:
+    """For a calendar: the first ``per_day`` occurrences starting on each day of [start, end)
+    in ``zone`` with the day's count (one query, ranked by the database), and the occurrences
+    longer than a day that overlap the range (one query; few).
+
+    Days are counted with the zone's offset at the range's middle; in a zone with daylight
+    saving, an occurrence within an hour of midnight on the day the clocks change may be
+    counted on the neighbouring day.
+    """
+    filters = filters or OccurrenceFilters()
+    middle = start + (end - start) / 2
+    offset = int(middle.astimezone(zone).utcoffset().total_seconds()) // 60
+    day = ExpressionWrapper(
+        (F("starts_minute") + Value(offset)) / Value(1440), output_field=IntegerField()
+    )
+    short = _filtered(
+        Occurrence.objects.filter(multi_day=False, starts_at__gte=start, starts_at__lt=end),
+        filters,
+    )
+    ranked = (
+        _with_event(short)
+        .annotate(
+            day_number=day,
+            rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("id")]),
+            day_total=Window(Count("id"), partition_by=[day]),
+        )
+        .filter(rank__lte=per_day)
+        .order_by("starts_at", "id")
+    )
+    epoch = datetime.date(1970, 1, 1)
+    days: dict[datetime.date, DayOccurrences] = {}
+    for occurrence in ranked:
+        date = epoch + datetime.timedelta(days=occurrence.day_number)
+        entry = days.setdefault(date, DayOccurrences(shown=[], total=occurrence.day_total))
+        entry.shown.append(occurrence)
+    long = _filtered(
+        _with_event(
+            Occurrence.objects.filter(multi_day=True, ends_at__gt=start, starts_at__lt=end)
+        ).order_by("starts_at", "id"),
+        filters,
+    )
+    return days, list(long)
 
 
 def occasion_dates_between(
@@ -154,18 +242,27 @@ def occurrences_upcoming(
     """The next occurrences (not cancelled) from ``now``, optionally near a point."""
     now = now or timezone.now()
     filters = filters or OccurrenceFilters()
-    queryset = occurrences_between(
-        now, now + datetime.timedelta(days=days), filters=filters
-    ).filter(cancelled=False)
+    end = now + datetime.timedelta(days=days)
+    near_q = Q()
     if near is not None:
         south, north, west, east = near.box()
-        queryset = queryset.filter(
+        near_q = Q(
             event__latitude__gte=south,
             event__latitude__lte=north,
             event__longitude__gte=west,
             event__longitude__lte=east,
         )
-    return list(queryset[:limit])
+    # Two reads, each walking one index in order and stopping at ``limit``: the short
+    # occurrences by start, the long ones by end; merged here.
+    short = Occurrence.objects.filter(
+        multi_day=False, starts_at__gte=now - SHORT_SPAN, starts_at__lt=end, ends_at__gt=now
+    )
+    long = Occurrence.objects.filter(multi_day=True, ends_at__gt=now, starts_at__lt=end)
+    found = []
+    for queryset in (short, long):
+        queryset = _filtered(_with_event(queryset), filters).filter(near_q, cancelled=False)
+        found += list(queryset.order_by("starts_at", "id")[:limit])
+    return sorted(found, key=lambda row: (row.starts_at, row.pk))[:limit]
 
 
 def event_detail_queryset() -> QuerySet[Event]:

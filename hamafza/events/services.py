@@ -297,15 +297,15 @@ def event_occurrences_refresh(event: Event, *, today: datetime.date | None = Non
         for key, slot in slots.items():
             row = existing.get(key)
             if row is None:
-                new.append(
-                    Occurrence(
-                        event=event,
-                        key=key,
-                        starts_at=slot.starts_at,
-                        ends_at=slot.ends_at,
-                        **copied,
-                    )
+                row = Occurrence(
+                    event=event,
+                    key=key,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    **copied,
                 )
+                row.derived_set()
+                new.append(row)
                 continue
             moved = (row.starts_at, row.ends_at) != (slot.starts_at, slot.ends_at)
             status_changed = row.cancelled != cancelled
@@ -316,11 +316,12 @@ def event_occurrences_refresh(event: Event, *, today: datetime.date | None = Non
                     setattr(row, field, value)
                 if moved or status_changed:
                     row.sequence += 1
+                row.derived_set()
                 changed.append(row)
         Occurrence.objects.bulk_create(new, batch_size=500)
         Occurrence.objects.bulk_update(
             changed,
-            ["starts_at", "ends_at", "sequence", *copied],
+            ["starts_at", "ends_at", "sequence", "multi_day", "starts_minute", *copied],
             batch_size=500,
         )
     return len(new) + len(changed) + len(gone)

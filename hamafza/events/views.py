@@ -51,6 +51,8 @@ from .policies import event_policy
 
 PAGE_SIZE = 25
 UPCOMING_SIZE = 30
+# A day's list (the calendar's "more" link): all of a busy day, within reason.
+DAY_SIZE = 200
 UPCOMING_OCCASIONS = 8
 OCCASION_EVENTS = 20
 NEXT_OCCURRENCES = 10
@@ -156,15 +158,33 @@ def _after(event: Event, anchor: str = ""):
 # --- what is coming up ---------------------------------------------------------------------------
 
 
+def _day_param(value) -> datetime.date | None:
+    """A day given as YYYY-MM-DD within the calendars' range; None for anything else."""
+    try:
+        day = datetime.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return day if datetime.date(1900, 1, 1) <= day <= datetime.date(2299, 12, 31) else None
+
+
 def upcoming(request):
     """The events home: the next occurrences (filtered, or near the visitor) and the next
     occasions of the visitor's lunar region."""
     form = OccurrenceFilterForm(request.GET or None)
     filters = form.filters()
     near = form.near()
-    occurrences = _occurrence_rows(
-        selectors.occurrences_upcoming(filters=filters, near=near, limit=UPCOMING_SIZE)
-    )
+    day = _day_param(request.GET.get("day"))
+    if day is not None:
+        # One day's list, from the calendar's "more" link.
+        begins = datetime.datetime.combine(day, datetime.time()).replace(
+            tzinfo=timezone.get_current_timezone()
+        )
+        found = selectors.occurrences_upcoming(
+            now=begins, filters=filters, near=near, days=1, limit=DAY_SIZE
+        )
+    else:
+        found = selectors.occurrences_upcoming(filters=filters, near=near, limit=UPCOMING_SIZE)
+    occurrences = _occurrence_rows(found)
     region = _region(request)
     occasions = _occasion_rows(
         selectors.occasions_upcoming(
@@ -177,6 +197,7 @@ def upcoming(request):
         "filters": filters,
         "near": near,
         "occurrences": occurrences,
+        "day": day,
         "occasions": occasions,
         "region": region,
         "region_label": LunarRegion(region).label,

@@ -861,3 +861,27 @@ def test_a_signed_in_editor_reads_the_calendar_in_as_few_queries(client, actors,
     few = queries(client, url)
     _events(organizer, 18, first=2)
     assert queries(client, url) == few
+
+
+@pytest.mark.django_db
+def test_a_days_list_shows_that_day_only(client, organizer):
+    # Given an event on a day next month and another two days later
+    day = timezone.localdate() + datetime.timedelta(days=35)
+    zone = timezone.get_current_timezone()
+    at = datetime.datetime.combine(day, datetime.time(18)).replace(tzinfo=zone)
+    event_make(organizer=organizer, name="مجلس روز", starts_at=at)
+    event_make(
+        organizer=organizer, name="مجلس دو روز بعد", starts_at=at + datetime.timedelta(days=2)
+    )
+    # When the calendar's "more" link for that day is followed
+    response = client.get(reverse("events:upcoming"), {"day": day.isoformat()})
+    # Then the day's event is listed and the later one is not
+    assert response.status_code == 200
+    assert "مجلس روز" in response.content.decode()
+    assert "مجلس دو روز بعد" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["tomorrow", "2025-13-40", "0001-01-01", "9" * 40])
+def test_a_bad_day_is_ignored(client, value):
+    assert client.get(reverse("events:upcoming"), {"day": value}).status_code == 200
