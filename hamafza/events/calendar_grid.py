@@ -34,7 +34,7 @@ from hamafza.events.selectors import (
 )
 
 ONE_DAY = datetime.timedelta(days=1)
-# The events a day's cell lists; the others are counted and linked to the day's list.
+# The events a day's cell lists; a link leads to the day's whole list.
 PER_DAY = 4
 # Languages whose week begins on Saturday; the others begin on Monday.
 SATURDAY_FIRST = frozenset({"fa", "ar", "ur", "ps"})
@@ -81,7 +81,7 @@ class Day:
     others: list[tuple[str, str]]  # [(calendar, "day month")] in the two other calendars
     occasions: list[OccasionDate] = field(default_factory=list)
     occurrences: list[Occurrence] = field(default_factory=list)
-    more: int = 0  # occurrences starting this day that the cell does not list
+    more: bool = False  # more occurrences start this day than the cell lists
 
     @property
     def busy(self) -> bool:
@@ -269,19 +269,13 @@ def month_grid(
         day += ONE_DAY
 
     _place_occasions(occasion_dates_between(start, end, region=region), days, start, end)
-    by_day, long = occurrences_by_day(
-        _day_bounds(start, zone),
-        _day_bounds(end + ONE_DAY, zone),
-        zone=zone,
-        per_day=PER_DAY,
-        filters=filters,
-    )
+    spans = [(date, _day_bounds(date, zone), _day_bounds(date + ONE_DAY, zone)) for date in days]
+    by_day, long = occurrences_by_day(spans, per_day=PER_DAY, filters=filters)
     _place_occurrences(long, days, zone, start, end)
     for date, entry in sorted(by_day.items()):
         # Placed by their time in the zone: one that runs past midnight shows on both days.
         _place_occurrences(entry.shown, days, zone, start, end)
-        if date in days:
-            days[date].more = entry.total - len(entry.shown)
+        days[date].more = entry.more
 
     ordered = list(days.values())
     middle = first + (last - first) / 2

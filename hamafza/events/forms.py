@@ -26,6 +26,7 @@ from hamafza.core.forms import (
     IdModelChoiceField,
     IdModelMultipleChoiceField,
     MultiCalendarDateField,
+    PlainSelect,
 )
 from hamafza.core.models import City, Country, Language, LunarRegion, Province
 from hamafza.core.params import id_param
@@ -195,11 +196,14 @@ class OccurrenceFilterForm(forms.Form):
     """
 
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=PlainSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=PlainSelect)
     mine = forms.BooleanField(label=_("In my language"), required=False)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *EventKind.choices], required=False
+        label=_("Kind"),
+        choices=[("", _("All kinds")), *EventKind.choices],
+        required=False,
+        widget=PlainSelect,
     )
     organization = forms.CharField(
         label=_("Organization"), max_length=20, required=False, widget=OrganizationPicker()

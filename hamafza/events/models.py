@@ -384,11 +384,8 @@ class Occurrence(models.Model):
         Language, on_delete=models.CASCADE, null=True, related_name="+", editable=False
     )
     cancelled = models.BooleanField(default=False, editable=False)
-    # Derived, for reads by date: longer than a day (few rows, read through their own index),
-    # and the start in whole minutes since 1970 (UTC), so that a calendar groups occurrences
-    # by the viewer's day with integer arithmetic in the database.
+    # Derived, for reads by date: longer than a day (few rows, read through their own index).
     multi_day = models.BooleanField(default=False, editable=False)
-    starts_minute = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -413,7 +410,6 @@ class Occurrence(models.Model):
     def derived_set(self) -> None:
         """Fill the derived columns from the times."""
         self.multi_day = self.ends_at - self.starts_at > ONE_DAY
-        self.starts_minute = int(self.starts_at.timestamp()) // 60
 
 
 # --- courses ---------------------------------------------------------------------------------

@@ -11,18 +11,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import (
-    Count,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    Prefetch,
-    Q,
-    QuerySet,
-    Value,
-    Window,
-)
-from django.db.models.functions import RowNumber
+from django.db import connections
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from hamafza.core.search import search_filter
@@ -84,6 +74,8 @@ def _filtered(queryset: QuerySet[Occurrence], filters: OccurrenceFilters) -> Que
 # An occurrence of at most a day (most of them) is found by its start alone; the few that
 # last longer are read through their own index on the end (``multi_day``).
 SHORT_SPAN = datetime.timedelta(days=1)
+# At most this many events longer than a day are placed on one calendar month.
+LONG_LIMIT = 500
 OCCURRENCE_FIELDS = (
     "key",
     "starts_at",
@@ -128,61 +120,89 @@ def occurrences_between(
 
 @dataclass
 class DayOccurrences:
-    """A calendar day's first occurrences, and how many start that day in all."""
+    """A calendar day's first occurrences, and whether more start that day."""
 
     shown: list[Occurrence]
-    total: int
+    more: bool
+
+
+# Stand-ins for a day's bounds while the per-day query is compiled once (see below).
+_BEGIN_MARK = datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
+_END_MARK = datetime.datetime(1901, 1, 2, tzinfo=datetime.UTC)
+
+
+def _first_ids_per_day(spans, *, per_day: int, filters: OccurrenceFilters) -> list[tuple]:
+    """[(day index, occurrence id)]: for each span the first ``per_day`` occurrences of a day or
+    less starting in it. One statement: the ORM compiles the filtered, ordered, limited read
+    once, and each span's copy (a short range of the start index) is joined by UNION ALL."""
+    ids = (
+        _filtered(
+            Occurrence.objects.filter(
+                multi_day=False, starts_at__gte=_BEGIN_MARK, starts_at__lt=_END_MARK
+            ),
+            filters,
+        )
+        .order_by("starts_at", "id")
+        .values_list("id", flat=True)[:per_day]
+    )
+    connection = connections[ids.db]
+    sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    adapt = connection.ops.adapt_datetimefield_value
+    begin_mark, end_mark = adapt(_BEGIN_MARK), adapt(_END_MARK)
+    parts, values = [], []
+    for index, (_date, begins, ends) in enumerate(spans):
+        parts.append(f"SELECT {index} AS day_index, day_{index}.id FROM ({sql}) day_{index}")
+        bounds = {begin_mark: adapt(begins), end_mark: adapt(ends)}
+        values += [
+            bounds.get(value, value) if isinstance(value, str | datetime.datetime) else value
+            for value in params
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), values)
+        return cursor.fetchall()
 
 
 def occurrences_by_day(
-    start: datetime.datetime,
-    end: datetime.datetime,
+    days: list[tuple[datetime.date, datetime.datetime, datetime.datetime]],
     *,
-    zone,
     per_day: int,
     filters: OccurrenceFilters | None = None,
 ) -> tuple[dict[datetime.date, DayOccurrences], list[Occurrence]]:
-    """For a calendar: the first ``per_day`` occurrences starting on each day of [start, end)
-    in ``zone`` with the day's count (one query, ranked by the database), and the occurrences
-    longer than a day that overlap the range (one query; few).
-
-    Days are counted with the zone's offset at the range's middle; in a zone with daylight
-    saving, an occurrence within an hour of midnight on the day the clocks change may be
-    counted on the neighbouring day.
-    """
+    """For a calendar: for each (day, its first instant, the next day's) the first
+    ``per_day`` occurrences of a day or less starting then, and whether more do; and the
+    occurrences longer than a day that overlap the whole range. Three queries, whatever the
+    number of events or days: the ids (one short index range per day), their rows, the long
+    ones."""
     filters = filters or OccurrenceFilters()
-    middle = start + (end - start) / 2
-    offset = int(middle.astimezone(zone).utcoffset().total_seconds()) // 60
-    day = ExpressionWrapper(
-        (F("starts_minute") + Value(offset)) / Value(1440), output_field=IntegerField()
-    )
-    short = _filtered(
-        Occurrence.objects.filter(multi_day=False, starts_at__gte=start, starts_at__lt=end),
-        filters,
-    )
-    ranked = (
-        _with_event(short)
-        .annotate(
-            day_number=day,
-            rank=Window(RowNumber(), partition_by=[day], order_by=[F("starts_at"), F("id")]),
-            day_total=Window(Count("id"), partition_by=[day]),
+    if not days:
+        return {}, []
+    ranked = _first_ids_per_day(days, per_day=per_day + 1, filters=filters)
+    picked: dict[int, list[int]] = {}
+    for index, pk in ranked:
+        picked.setdefault(index, []).append(pk)
+    wanted = [pk for pks in picked.values() for pk in pks[:per_day]]
+    rows = {row.pk: row for row in _with_event(Occurrence.objects.filter(pk__in=wanted))}
+    found: dict[datetime.date, DayOccurrences] = {}
+    for index, pks in picked.items():
+        shown = sorted(
+            (rows[pk] for pk in pks[:per_day] if pk in rows),
+            key=lambda row: (row.starts_at, row.pk),
         )
-        .filter(rank__lte=per_day)
-        .order_by("starts_at", "id")
-    )
-    epoch = datetime.date(1970, 1, 1)
-    days: dict[datetime.date, DayOccurrences] = {}
-    for occurrence in ranked:
-        date = epoch + datetime.timedelta(days=occurrence.day_number)
-        entry = days.setdefault(date, DayOccurrences(shown=[], total=occurrence.day_total))
-        entry.shown.append(occurrence)
-    long = _filtered(
+        found[days[index][0]] = DayOccurrences(shown=shown, more=len(pks) > per_day)
+    return found, _long_overlapping(days[0][1], days[-1][2], filters=filters)
+
+
+def _long_overlapping(start, end, *, filters: OccurrenceFilters, limit: int | None = None):
+    """Occurrences longer than a day overlapping [start, end), read by their end (a partial
+    index), soonest-ending first, then ordered by start."""
+    queryset = _filtered(
         _with_event(
             Occurrence.objects.filter(multi_day=True, ends_at__gt=start, starts_at__lt=end)
-        ).order_by("starts_at", "id"),
+        ),
         filters,
-    )
-    return days, list(long)
+    ).order_by("ends_at", "id")
+    rows = list(queryset[:limit] if limit else queryset[:LONG_LIMIT])
+    return sorted(rows, key=lambda row: (row.starts_at, row.pk))
 
 
 def occasion_dates_between(
@@ -257,11 +277,13 @@ def occurrences_upcoming(
     short = Occurrence.objects.filter(
         multi_day=False, starts_at__gte=now - SHORT_SPAN, starts_at__lt=end, ends_at__gt=now
     )
+    short = _filtered(_with_event(short), filters).filter(near_q, cancelled=False)
     long = Occurrence.objects.filter(multi_day=True, ends_at__gt=now, starts_at__lt=end)
-    found = []
-    for queryset in (short, long):
-        queryset = _filtered(_with_event(queryset), filters).filter(near_q, cancelled=False)
-        found += list(queryset.order_by("starts_at", "id")[:limit])
+    long = _filtered(_with_event(long), filters).filter(near_q, cancelled=False)
+    found = [
+        *short.order_by("starts_at", "id")[:limit],
+        *long.order_by("ends_at", "id")[:limit],
+    ]
     return sorted(found, key=lambda row: (row.starts_at, row.pk))[:limit]
 
 

@@ -321,7 +321,7 @@ def event_occurrences_refresh(event: Event, *, today: datetime.date | None = Non
         Occurrence.objects.bulk_create(new, batch_size=500)
         Occurrence.objects.bulk_update(
             changed,
-            ["starts_at", "ends_at", "sequence", "multi_day", "starts_minute", *copied],
+            ["starts_at", "ends_at", "sequence", "multi_day", *copied],
             batch_size=500,
         )
     return len(new) + len(changed) + len(gone)

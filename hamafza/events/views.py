@@ -221,6 +221,28 @@ def _calendar_query(request, **values) -> str:
     return params.urlencode()
 
 
+def _cells_prepare(grid, *, language: str) -> None:
+    """What each listed occurrence shows, computed once for both the table and the phone list:
+    its link, its local start time in the visitor's digits (on the day it starts), its name."""
+    prefix = reverse("events:detail", args=[1])[: -len("1/")]
+    zone = timezone.get_current_timezone()
+    seen = set()
+    for day in grid.days:
+        for occurrence in day.occurrences:
+            if id(occurrence) in seen:
+                continue
+            seen.add(id(occurrence))
+            local = timezone.localtime(occurrence.starts_at, zone)
+            occurrence.url = f"{prefix}{occurrence.event_id}/"
+            occurrence.local_day = local.date()
+            occurrence.time_text = (
+                ""
+                if occurrence.event.all_day
+                else digits_localize(local.strftime("%H:%M"), language)
+            )
+            occurrence.name = occurrence.event.display_name(language)
+
+
 def calendar(request):
     form = OccurrenceFilterForm(request.GET or None, near=False, search=False)
     filters = form.filters()
@@ -235,6 +257,7 @@ def calendar(request):
         filters=filters,
         today=timezone.localdate(),
     )
+    _cells_prepare(grid, language=get_language())
     year, month = grid.previous
     previous_query = _calendar_query(request, calendar=chosen, year=year, month=month)
     year, month = grid.next

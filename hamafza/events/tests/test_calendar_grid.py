@@ -263,19 +263,21 @@ def test_the_grid_reads_the_same_number_of_queries_for_2_and_40_events(organizer
     few, shown_few = count()
     _events(organizer, 38)
     many, shown_many = count()
-    # Then it reads the same number of queries (the occasions, the occurrences of a day or
-    # less ranked by day, those longer than a day)
+    # Then it reads the same number of queries (the occasions; the first occurrences of each
+    # day, their rows; those longer than a day)
     assert (shown_few, shown_many) == (2, 40)
-    assert few == many == 3
+    assert few == many == 4
 
 
-def test_a_busy_day_lists_the_first_events_and_counts_the_others(organizer):
+def test_a_busy_day_lists_the_first_events_and_links_the_others(organizer):
     # Given seven events on one day
     for hour in range(7):
         event_make(organizer=organizer, name=f"جلسه {hour}", starts_at=at(TODAY, 8 + hour))
     # When the month is laid out
     month = grid(calendar="solar", year=1404, month=9)
     day = next(day for day in month.days if day.date == TODAY)
-    # Then the cell lists the first four, in order, and counts the three others
+    # Then the cell lists the first four, in order, and says there are more
     assert [o.starts_at for o in day.occurrences] == [at(TODAY, 8 + hour) for hour in range(4)]
-    assert day.more == 3
+    assert day.more
+    # And a day with four or fewer says nothing more
+    assert not next(d for d in month.days if d.date == TODAY + datetime.timedelta(days=1)).more
