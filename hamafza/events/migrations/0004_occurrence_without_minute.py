@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0003_occurrence_derived_columns'),
+        ("events", "0003_occurrence_derived_columns"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='occurrence',
-            name='starts_minute',
+            model_name="occurrence",
+            name="starts_minute",
         ),
     ]
