@@ -35,7 +35,7 @@ from hamafza.events.selectors import (
 
 ONE_DAY = datetime.timedelta(days=1)
 # The events a day's cell lists; a link leads to the day's whole list.
-PER_DAY = 4
+PER_DAY = 3
 # Languages whose week begins on Saturday; the others begin on Monday.
 SATURDAY_FIRST = frozenset({"fa", "ar", "ur", "ps"})
 SATURDAY, MONDAY = 5, 0
