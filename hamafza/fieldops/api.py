@@ -86,6 +86,10 @@ from .routes import pole_error
 
 # Dates typed into the API: within these, so that date arithmetic stays in the calendar.
 # The most points the "nearest" list returns, and how many by default.
+# DRF's own message (and its translations) for a missing field.
+REQUIRED = serializers.Field.default_error_messages["required"]
+
+
 NEAREST_MAX = 20
 NEAREST_DEFAULT = 5
 # The most services delivered recorded with one camp.
@@ -1080,9 +1084,7 @@ class NearestQuerySerializer(serializers.Serializer):
                 _("Give a position (lat and lon) or a pole (route and pole).")
             )
         if missing:
-            raise serializers.ValidationError(
-                {name: [_("This field is required.")] for name in sorted(missing)}
-            )
+            raise serializers.ValidationError({name: [REQUIRED] for name in sorted(missing)})
         return attrs
 
 
@@ -1285,7 +1287,7 @@ class ServicePointViewSet(IdLookupMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         values = dict(serializer.validated_data)
         if "operator" not in values:
-            raise serializers.ValidationError({"operator": [_("This field is required.")]})
+            raise serializers.ValidationError({"operator": [REQUIRED]})
         point = services.service_point_create(actor=request.user, **values)
         return self._read(point, status.HTTP_201_CREATED)
 

@@ -26,6 +26,7 @@ from hamafza.broadcast.models import (
 from hamafza.broadcast.tests.factories import BroadcastFactory, ChannelFactory
 from hamafza.core.models import Country, Language
 from hamafza.core.permissions import SYSTEM
+from hamafza.core.tests.clock import visitor_date, visitor_today
 from hamafza.directory.models import OrganizationKind
 from hamafza.directory.policies import roles_forget
 from hamafza.directory.tests.factories import OrganizationFactory
@@ -713,7 +714,7 @@ def test_broadcast_filters(network):
     client = api()
     n = network
     Broadcast.objects.filter(pk=n.past.pk).update(started_at=timezone.now() - timedelta(days=40))
-    today = timezone.localdate()
+    today = visitor_today()
     # when filtered by each thing in turn, then only the matching broadcasts come back
     assert _ids(client.get("/api/broadcasts/", {"status": "live"})) == {n.live.pk}
     assert _ids(client.get("/api/broadcasts/", {"live": "true"})) == {n.live.pk}
@@ -871,7 +872,7 @@ def test_archive_filters(network):
     assert _ids(client.get("/api/archive/", {"country": "IQ"})) == {there.pk}
     assert _ids(client.get("/api/archive/", {"language": "fa"})) == {here.pk}
     assert _ids(client.get("/api/archive/", {"channel": network.there.pk})) == {there.pk}
-    day = str(timezone.localdate(long_ago))
+    day = str(visitor_date(long_ago))
     assert _ids(client.get("/api/archive/", {"date_after": day, "date_before": day})) == {here.pk}
     assert client.get("/api/archive/", {"date_after": "junk"}).status_code == 400
 

@@ -16,6 +16,7 @@ from PIL import Image
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.test import APIClient
 
+from hamafza.core.tests.clock import visitor_today
 from hamafza.directory.models import Role
 from hamafza.directory.policies import roles_forget
 from hamafza.directory.tests.factories import OrganizationFactory, user_with_role
@@ -62,7 +63,7 @@ def api(user=None) -> APIClient:
 
 
 def days(n: int) -> str:
-    return (timezone.localdate() + datetime.timedelta(days=n)).isoformat()
+    return (visitor_today() + datetime.timedelta(days=n)).isoformat()
 
 
 def png(name: str = "camp.png") -> SimpleUploadedFile:

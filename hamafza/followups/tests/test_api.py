@@ -13,6 +13,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from hamafza.agreements.tests.factories import AgreementFactory, MeetingFactory
+from hamafza.core.tests.clock import visitor_today
 from hamafza.directory.policies import roles_forget
 from hamafza.directory.tests.factories import OrganizationFactory, PersonFactory
 from hamafza.followups.models import FollowUp, FollowUpNote, FollowUpStatus
@@ -160,7 +161,7 @@ def test_a_party_reports_progress_with_evidence_and_marks_it_done(world, actors)
     # and when they mark it done, it is closed at 100%
     done = client.post(path, {"status": "done"}, format="json").json()
     assert (done["status"], done["progress"]) == ("done", 100)
-    assert done["closed_on"] == timezone.localdate().isoformat()
+    assert done["closed_on"] == visitor_today().isoformat()
     assert done["notes"][-1]["status_from"] == "open"
     assert done["notes"][-1]["status_to"] == "done"
     # but they may not reopen it
