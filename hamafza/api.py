@@ -10,6 +10,7 @@ from hamafza.directory import api as directory_api
 from hamafza.events import api as events_api
 from hamafza.fieldops import api as fieldops_api
 from hamafza.followups import api as followups_api
+from hamafza.publishing import api as publishing_api
 
 router = DefaultRouter()
 core_api.register(router)
@@ -20,3 +21,4 @@ followups_api.register(router)
 accounts_api.register(router)
 events_api.register(router)
 fieldops_api.register(router)
+publishing_api.register(router)

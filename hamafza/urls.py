@@ -20,6 +20,8 @@ urlpatterns = [
     path("followups/", include("hamafza.followups.urls")),
     path("events/", include("hamafza.events.urls")),
     path("fieldops/", include("hamafza.fieldops.urls")),
+    path("news/", include("hamafza.publishing.urls")),
+    path("reports/", include("hamafza.reports.urls")),
     path("oembed", broadcast_views.oembed, name="oembed"),
     path("ingest/rtmp/", include("hamafza.broadcast.urls_ingest")),
     path("admin/", admin.site.urls),

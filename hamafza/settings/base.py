@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "hamafza.agreements",
     "hamafza.events",
     "hamafza.fieldops",
+    "hamafza.publishing",
+    "hamafza.reports",
     "django_tasks",
     "django_tasks_db",
 ]
