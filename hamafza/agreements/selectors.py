@@ -616,3 +616,131 @@ def appointment_list(
         )
     order = ("valid_to", "id") if status == "expiring" else ("-decree_date", "-id")
     return queryset.order_by(*order)
+
+
+# --- the quarterly guide ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreementsOfSpan:
+    signed: int  # new agreements signed in the span (renewals, amendments excluded)
+    signed_by_kind: list[tuple[AgreementKind, int]]
+    renewed: int  # agreements renewed in the span
+    expiring: int  # active (or lapsed) agreements expiring from ``starts_on`` to ``expiring_until``
+    expiring_by_day: dict[date, int]  # by the day of expiry
+
+
+def agreements_of_span(
+    *, starts_on: date, ends_on: date, start, end, expiring_until: date
+) -> AgreementsOfSpan:
+    """What happened to agreements between two dates, for the quarterly guide: signed
+    (``signed_on`` in the span), renewed (the state changes to "renewed" between the instants
+    ``start`` and ``end``) and agreements active or lapsed that expire from ``starts_on`` to
+    ``expiring_until``. Only counts: agreements are not public (``AgreementPolicy``), and the
+    guide is. Counted by the database: four queries, whatever the number."""
+    from hamafza.agreements.models import AgreementTransition
+
+    signed = Agreement.objects.filter(
+        signed_on__gte=starts_on, signed_on__lte=ends_on, replaces__isnull=True
+    ).order_by()
+    kind_rows = list(
+        signed.values("kind_id").annotate(count=Count("pk")).order_by("-count", "kind_id")
+    )
+    kinds = AgreementKind.objects.in_bulk([row["kind_id"] for row in kind_rows])
+    renewals = AgreementTransition.objects.filter(
+        to_state=AgreementState.RENEWED, at__gte=start, at__lt=end
+    ).order_by()
+    expiring = Agreement.objects.filter(
+        state__in=(AgreementState.ACTIVE, AgreementState.EXPIRED),
+        expires_on__gte=starts_on,
+        expires_on__lte=expiring_until,
+    ).order_by()
+    expiring_by_day = {
+        row["expires_on"]: row["count"]
+        for row in expiring.values("expires_on").annotate(count=Count("pk"))
+    }
+    return AgreementsOfSpan(
+        signed=sum(row["count"] for row in kind_rows),
+        signed_by_kind=[(kinds[row["kind_id"]], row["count"]) for row in kind_rows],
+        renewed=renewals.values("agreement_id").distinct().count(),
+        expiring=sum(expiring_by_day.values()),
+        expiring_by_day=expiring_by_day,
+    )
+
+
+# --- figures for reports
+
+
+@dataclass(frozen=True)
+class AgreementFigures:
+    """The agreements' figures for a span; see ``agreement_figures``."""
+
+    signed: int  # agreements signed before the span's end (renewals and amendments included)
+    mous: int  # of those, memoranda of understanding
+    signed_in_span: int  # signed within the span
+    in_force: int  # active now, whatever the span
+    by_kind: list[tuple[str, str, int]]  # (kind code, kind name, signed), the most first
+    by_state: list[tuple[str, int]]  # (state, signed agreements in it now), the most first
+
+
+MOU_KIND = "mou"
+
+
+def _signed(end) -> QuerySet[Agreement]:
+    """Agreements with a signing date before ``end``: drafts and negotiations are left out."""
+    from hamafza.core.periods import span_q
+
+    return (
+        Agreement.objects.filter(signed_on__isnull=False)
+        .exclude(state__in=PENDING_STATES)
+        .filter(span_q("signed_on", None, end))
+        .order_by()
+    )
+
+
+def agreement_figures(*, start=None, end=None) -> AgreementFigures:
+    """Signed agreements counted by the database: five queries, whatever their number.
+
+    Only signed agreements are counted (what is being drafted or negotiated
+    is not public). "Signed" is a stock (signed before ``end``, a date,
+    excluded); ``signed_in_span`` those signed from ``start`` to ``end``.
+    A renewal or an amendment is a new signed agreement, as in the registry.
+    State and kind are as they are now.
+    """
+    from django.utils.translation import get_language
+
+    from hamafza.core.periods import span_q
+
+    signed = _signed(end)
+    totals = signed.aggregate(
+        signed=Count("pk"),
+        mous=Count("pk", filter=Q(kind__code=MOU_KIND)),
+        signed_in_span=Count("pk", filter=span_q("signed_on", start, None)),
+    )
+    numbers = dict(signed.values_list("kind_id").annotate(n=Count("pk")))
+    kinds = AgreementKind.objects.in_bulk(list(numbers)) if numbers else {}
+    language = get_language()
+    by_kind = sorted(
+        (
+            (kinds[pk].code, kinds[pk].display_name(language), number)
+            for pk, number in numbers.items()
+            if pk in kinds
+        ),
+        key=lambda row: (-row[2], row[0]),
+    )
+    by_state = sorted(
+        signed.values_list("state").annotate(n=Count("pk")), key=lambda row: (-row[1], row[0])
+    )
+    return AgreementFigures(
+        **totals,
+        in_force=Agreement.objects.filter(state=S.ACTIVE).count(),
+        by_kind=by_kind,
+        by_state=list(by_state),
+    )
+
+
+def agreements_signed_per_span(*, spans) -> list[int]:
+    """How many agreements were signed in each span (``core.periods``): one query."""
+    from hamafza.core.periods import per_span
+
+    return per_span(_signed(None), field="signed_on", spans=spans)

@@ -156,30 +156,37 @@ def watching_now() -> Subquery:
     return Coalesce(Subquery(seen, output_field=IntegerField()), Value(0))
 
 
-def live_page(*, filters: BroadcastFilters, user, number=1, size: int = 24) -> ListPage:
-    """Broadcasts live now across the network, the most watched first."""
-    queryset = (
+def live_list(*, filters: BroadcastFilters, user) -> QuerySet[Broadcast]:
+    """Broadcasts live now across the network that ``user`` may watch, the most watched first."""
+    return (
         _filtered(_rows().filter(status=BroadcastStatus.LIVE), filters)
         .filter(watchable(user))
         .annotate(watching=watching_now())
         .order_by("-watching", "-started_at", "-id")
     )
-    return _page(queryset, number, size)
 
 
-def upcoming_page(*, filters: BroadcastFilters, user, number=1, size: int = 24) -> ListPage:
-    """Scheduled broadcasts across the network, the soonest first."""
-    queryset = (
+def live_page(*, filters: BroadcastFilters, user, number=1, size: int = 24) -> ListPage:
+    return _page(live_list(filters=filters, user=user), number, size)
+
+
+def upcoming_list(*, filters: BroadcastFilters, user) -> QuerySet[Broadcast]:
+    """Scheduled broadcasts across the network that ``user`` may watch, the soonest first."""
+    return (
         _filtered(_rows().filter(status=BroadcastStatus.SCHEDULED), filters)
         .filter(watchable(user), scheduled_start__gte=timezone.now() - UPCOMING_GRACE)
         .order_by("scheduled_start", "id")
     )
-    return _page(queryset, number, size)
 
 
-def archive_page(*, filters: BroadcastFilters, user, number=1, size: int = 20) -> ListPage:
-    """Ended broadcasts with a recording in the archive (ready or being prepared), newest first."""
-    queryset = (
+def upcoming_page(*, filters: BroadcastFilters, user, number=1, size: int = 24) -> ListPage:
+    return _page(upcoming_list(filters=filters, user=user), number, size)
+
+
+def archive_list(*, filters: BroadcastFilters, user) -> QuerySet[Broadcast]:
+    """Ended broadcasts with a recording in the archive (ready or being prepared) that ``user``
+    may watch, newest first."""
+    return (
         _filtered(
             _rows()
             .select_related("archive")
@@ -189,7 +196,10 @@ def archive_page(*, filters: BroadcastFilters, user, number=1, size: int = 20) -
         .filter(watchable(user))
         .order_by("-started_at", "-id")
     )
-    return _page(queryset, number, size)
+
+
+def archive_page(*, filters: BroadcastFilters, user, number=1, size: int = 20) -> ListPage:
+    return _page(archive_list(filters=filters, user=user), number, size)
 
 
 @dataclass(frozen=True)
@@ -338,3 +348,211 @@ def archive_of(broadcast: Broadcast):
         return broadcast.archive
     except Broadcast.archive.RelatedObjectDoesNotExist:
         return None
+
+
+def public_broadcasts_starting(
+    *, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Broadcast]:
+    """Scheduled broadcasts of active public channels starting in [start, end), soonest first,
+    with their channel and organization: what anyone may be told is coming."""
+    return (
+        Broadcast.objects.filter(
+            status=BroadcastStatus.SCHEDULED,
+            scheduled_start__gte=start,
+            scheduled_start__lt=end,
+            channel__visibility=Visibility.PUBLIC,
+            channel__is_active=True,
+        )
+        .select_related("channel__organization")
+        .order_by("scheduled_start", "id")
+    )
+
+
+# --- the quarterly guide ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BroadcastsHeld:
+    count: int
+    seconds: float  # on air, of the broadcasts that have ended
+    viewers: int  # the broadcasts' viewers in all, added up
+    by_day: dict[datetime.date, int]  # broadcasts started each day (in ``zone``)
+    top_channels: list[tuple[Channel, int, float]]  # (channel, broadcasts, seconds)
+
+
+def broadcasts_held(*, start, end, zone, limit: int = 5) -> BroadcastsHeld:
+    """Broadcasts that went on air in [start, end) (two aware datetimes), for the quarterly
+    guide: counted and summed by the database; ``by_day`` has at most one row per day of the
+    span, ``top_channels`` at most ``limit``. Four queries, whatever the number."""
+    from django.db.models import DurationField, ExpressionWrapper, F, Sum
+    from django.db.models.functions import TruncDate
+
+    held = Broadcast.objects.filter(started_at__gte=start, started_at__lt=end).order_by()
+    on_air = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
+    totals = held.aggregate(count=Count("pk"), on_air=Sum(on_air), viewers=Sum("viewers_total"))
+    by_day = {
+        row["day"]: row["count"]
+        for row in held.annotate(day=TruncDate("started_at", tzinfo=zone))
+        .values("day")
+        .annotate(count=Count("pk"))
+    }
+    channel_rows = list(
+        held.values("channel_id")
+        .annotate(count=Count("pk"), on_air=Sum(on_air))
+        .order_by("-count", "channel_id")[:limit]
+    )
+    channels = Channel.objects.select_related("organization").in_bulk(
+        [row["channel_id"] for row in channel_rows]
+    )
+    return BroadcastsHeld(
+        count=totals["count"],
+        seconds=totals["on_air"].total_seconds() if totals["on_air"] else 0.0,
+        viewers=totals["viewers"] or 0,
+        by_day=by_day,
+        top_channels=[
+            (
+                channels[row["channel_id"]],
+                row["count"],
+                row["on_air"].total_seconds() if row["on_air"] else 0.0,
+            )
+            for row in channel_rows
+        ],
+    )
+
+
+def archive_most_played(*, start, end, limit: int = 5) -> list:
+    """The most played archive items of public channels among the broadcasts that went on air
+    in [start, end): the guide's highlights. One query."""
+    from .models import ArchiveItem
+
+    return list(
+        ArchiveItem.objects.filter(
+            status=ArchiveStatus.READY,
+            broadcast__started_at__gte=start,
+            broadcast__started_at__lt=end,
+            broadcast__channel__visibility=Visibility.PUBLIC,
+            broadcast__channel__is_active=True,
+        )
+        .select_related("broadcast__channel__organization")
+        .order_by("-plays", "-broadcast__started_at", "-id")[:limit]
+    )
+
+
+# --- figures for reports
+
+
+@dataclass(frozen=True)
+class BroadcastFigures:
+    """Broadcasting's figures for a span; see ``broadcast_figures``."""
+
+    channels: int  # active channels opened before the span's end
+    broadcasts: int  # broadcasts that went on air in the span
+    organizations: int  # organizations that broadcast in the span
+    heyats: int  # of those, hey'ats
+    viewers: int  # the broadcasts' viewers added up (a person watching two counts twice)
+    viewers_peak: int  # the most that watched one broadcast at once
+    archive_items: int  # recordings ready in the archive, of those broadcasts
+    archive_plays: int  # their plays, counted since each was archived
+    by_country: list[tuple[int, int]]  # (country id of the organization, broadcasts)
+
+
+def _figure_broadcasts(*, public_only: bool, organization_id: int | None) -> QuerySet[Broadcast]:
+    queryset = Broadcast.objects.order_by()
+    if public_only:
+        queryset = queryset.filter(channel__visibility=Visibility.PUBLIC)
+    if organization_id is not None:
+        queryset = queryset.filter(channel__organization_id=organization_id)
+    return queryset
+
+
+def broadcast_figures(
+    *, start=None, end=None, public_only: bool = True, organization_id: int | None = None
+) -> BroadcastFigures:
+    """Channels, broadcasts, viewers and archive plays: four queries, whatever their number.
+
+    A broadcast belongs to the span in which it went on air (``started_at``
+    in [start, end), two dates); one never on air is not counted. Viewers are
+    each broadcast's distinct viewers (``viewers_total``) added up, so one
+    person watching five broadcasts counts five times, as "views" do. Plays
+    are counted per archive item and not dated: an item's plays all belong to
+    the span its broadcast was on air. ``public_only`` leaves out members-only
+    channels (what the public dashboard shows).
+    """
+    from django.db.models import Max, Sum
+
+    from hamafza.core.periods import span_q
+
+    channels = Channel.objects.filter(is_active=True).filter(
+        span_q("created_at", None, end, at=True)
+    )
+    if public_only:
+        channels = channels.filter(visibility=Visibility.PUBLIC)
+    if organization_id is not None:
+        channels = channels.filter(organization_id=organization_id)
+    held = _figure_broadcasts(public_only=public_only, organization_id=organization_id).filter(
+        span_q("started_at", start, end, at=True), started_at__isnull=False
+    )
+    totals = held.aggregate(
+        broadcasts=Count("pk"),
+        organizations=Count("channel__organization", distinct=True),
+        heyats=Count(
+            "channel__organization",
+            distinct=True,
+            filter=Q(channel__organization__kind=OrganizationKind.HEYAT),
+        ),
+        viewers=Coalesce(Sum("viewers_total"), 0),
+        viewers_peak=Coalesce(Max("viewers_peak"), 0),
+    )
+    archive = held.filter(archive__status=ArchiveStatus.READY).aggregate(
+        archive_items=Count("pk"), archive_plays=Coalesce(Sum("archive__plays"), 0)
+    )
+    by_country = sorted(
+        held.values_list("channel__organization__country_id").annotate(n=Count("pk")),
+        key=lambda row: (-row[1], row[0]),
+    )
+    return BroadcastFigures(
+        channels=channels.count(), **totals, **archive, by_country=list(by_country)
+    )
+
+
+def broadcasts_per_span(
+    *, spans, public_only: bool = True, organization_id: int | None = None
+) -> list[tuple[int, int]]:
+    """(broadcasts on air, their viewers added up) in each span: two queries."""
+    from hamafza.core.periods import per_span
+
+    held = _figure_broadcasts(public_only=public_only, organization_id=organization_id)
+    counts = per_span(held, field="started_at", spans=spans, at=True)
+    viewers = per_span(held, field="started_at", spans=spans, at=True, total="viewers_total")
+    return list(zip(counts, viewers, strict=True))
+
+
+def watching_now_count(*, organization_id: int | None = None, public_only: bool = True) -> int:
+    """Viewers who sent a heartbeat within the presence window, across live broadcasts."""
+    seen = ViewerPresence.objects.filter(
+        broadcast__status=BroadcastStatus.LIVE,
+        last_seen__gte=timezone.now() - presence_window(),
+    )
+    if public_only:
+        seen = seen.filter(broadcast__channel__visibility=Visibility.PUBLIC)
+    if organization_id is not None:
+        seen = seen.filter(broadcast__channel__organization_id=organization_id)
+    return seen.count()
+
+
+def organization_broadcast_rows(
+    *, organization_id: int, start=None, end=None, limit: int = 100
+) -> list[Broadcast]:
+    """An organization's broadcasts that went on air in the span, newest first, with their
+    channel and archive item (its plays): one query, at most ``limit`` rows."""
+    from hamafza.core.periods import span_q
+
+    return list(
+        Broadcast.objects.filter(
+            span_q("started_at", start, end, at=True),
+            channel__organization_id=organization_id,
+            started_at__isnull=False,
+        )
+        .select_related("channel", "archive")
+        .order_by("-started_at", "-id")[:limit]
+    )

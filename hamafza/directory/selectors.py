@@ -95,6 +95,12 @@ def organization_list(*, filters: DirectoryFilters | None = None) -> QuerySet[Or
     return queryset.order_by("name", "id")
 
 
+def organization_export_rows(*, filters: DirectoryFilters | None = None) -> QuerySet[Organization]:
+    """The directory's rows as its export writes them: the list's filters and order, with the
+    parent and the fields of activity (read per chunk of rows, not per row)."""
+    return organization_list(filters=filters).select_related("parent").prefetch_related("fields")
+
+
 COUNT_CAP = 1000
 ROW_FIELDS = (
     "id", "name", "names", "kind", "is_active", "last_active_on", "country_id", "province_id",
@@ -375,3 +381,103 @@ def organization_staff_users(*, organization_id: int, minimum: str) -> list:
         .distinct()
         .order_by("pk")
     )
+
+
+# --- the quarterly guide ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrganizationsRegistered:
+    total: int
+    by_kind: list[tuple[str, int]]  # (kind, count), the most first
+    by_country: list[tuple[Country, int]]  # the ``limit`` countries with most
+    latest: list[Organization]  # the ``limit`` latest, with country and province
+    network_total: int  # every organization registered before ``end``
+
+
+def organizations_registered(*, start, end, limit: int = 10) -> OrganizationsRegistered:
+    """Organizations registered in [start, end) (two aware datetimes), for the quarterly
+    guide: counted by the database, the longest lists cut at ``limit``. Five queries,
+    whatever the number of organizations."""
+    queryset = Organization.objects.filter(created_at__gte=start, created_at__lt=end)
+    by_kind = sorted(
+        (
+            (row["kind"], row["count"])
+            for row in queryset.order_by().values("kind").annotate(count=Count("id"))
+        ),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    country_rows = list(
+        queryset.order_by()
+        .values("country_id")
+        .annotate(count=Count("id"))
+        .order_by("-count", "country_id")[:limit]
+    )
+    countries = Country.objects.in_bulk([row["country_id"] for row in country_rows])
+    latest = list(
+        queryset.select_related("country", "province")
+        .only("id", "name", "names", "kind", "created_at", "country", "province")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return OrganizationsRegistered(
+        total=sum(count for _kind, count in by_kind),
+        by_kind=by_kind,
+        by_country=[(countries[row["country_id"]], row["count"]) for row in country_rows],
+        latest=latest,
+        network_total=Organization.objects.filter(created_at__lt=end).count(),
+    )
+
+
+# --- figures for reports
+
+
+@dataclass(frozen=True)
+class OrganizationFigures:
+    """The directory's figures for a span; see ``organization_figures``."""
+
+    total: int  # registered before the span's end (all, without an end)
+    active: int  # of those, marked active now
+    heyats: int  # of those, hey'ats
+    countries: int  # countries they are in
+    new: int  # registered within the span
+    by_kind: list[tuple[str, int]]  # (kind, count), the most first
+    by_country: list[tuple[int, int]]  # (country id, count), the most first
+    by_province: list[tuple[int, int]]  # (province id, count), the most first
+
+
+def organization_figures(*, start=None, end=None) -> OrganizationFigures:
+    """Organizations counted by the database: four queries, whatever their number.
+
+    A count of organizations is a stock: it counts those registered before
+    ``end`` (a date, excluded), and ``new`` those registered from ``start``
+    (included) to ``end``. Kind, place and the active mark are as they are
+    now: the directory keeps no history of them.
+    """
+    from hamafza.core.periods import span_q
+
+    registered = Organization.objects.filter(span_q("created_at", None, end, at=True)).order_by()
+    totals = registered.aggregate(
+        total=Count("id"),
+        active=Count("id", filter=Q(is_active=True)),
+        heyats=Count("id", filter=Q(kind=OrganizationKind.HEYAT)),
+        countries=Count("country", distinct=True),
+        new=Count("id", filter=span_q("created_at", start, end, at=True)),
+    )
+
+    def grouped(field: str) -> list[tuple]:
+        rows = registered.filter(**{f"{field}__isnull": False}).values_list(field)
+        return sorted(rows.annotate(n=Count("id")), key=lambda row: (-row[1], row[0]))
+
+    return OrganizationFigures(
+        **totals,
+        by_kind=grouped("kind"),
+        by_country=grouped("country_id"),
+        by_province=grouped("province_id"),
+    )
+
+
+def organizations_new_per_span(*, spans) -> list[int]:
+    """How many organizations were registered in each span (``core.periods``): one query."""
+    from hamafza.core.periods import per_span
+
+    return per_span(Organization.objects.all(), field="created_at", spans=spans, at=True)

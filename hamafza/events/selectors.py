@@ -392,3 +392,127 @@ def events_with_courses() -> QuerySet[Event]:
         .prefetch_related(Prefetch("course__sessions"))
         .order_by("-starts_at")
     )
+
+
+# --- the quarterly guide ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventsHeld:
+    occurrences: int  # times events were held (a weekly gathering counts each week)
+    events: int  # distinct events held
+    by_kind: list[tuple[str, int]]  # (kind, times held), the most first
+    notable: list[Event]  # conferences, congresses, expert sessions and courses held
+
+
+def events_held(*, start, end, kinds, limit: int = 10) -> EventsHeld:
+    """Events held in [start, end) (two aware datetimes), from their occurrences, for the
+    quarterly guide: counted by the database; ``notable`` lists at most ``limit`` events of
+    ``kinds``, the earliest first. Three queries, whatever the number."""
+    from django.db.models import Count, Exists, Min, OuterRef
+
+    held = Occurrence.objects.filter(
+        starts_at__gte=start, starts_at__lt=end, cancelled=False
+    ).order_by()
+    totals = held.aggregate(occurrences=Count("pk"), events=Count("event_id", distinct=True))
+    by_kind = sorted(
+        (
+            (row["event__kind"], row["count"])
+            for row in held.values("event__kind").annotate(count=Count("pk"))
+        ),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    in_span = held.filter(event_id=OuterRef("pk"))
+    notable = list(
+        Event.objects.filter(Exists(in_span), kind__in=list(kinds), status=EventStatus.SCHEDULED)
+        .select_related("organizer", "country", "city")
+        .annotate(
+            held_at=Min(
+                "occurrences__starts_at",
+                filter=Q(
+                    occurrences__starts_at__gte=start,
+                    occurrences__starts_at__lt=end,
+                    occurrences__cancelled=False,
+                ),
+            )
+        )
+        .order_by("held_at", "id")[:limit]
+    )
+    return EventsHeld(
+        occurrences=totals["occurrences"],
+        events=totals["events"],
+        by_kind=by_kind,
+        notable=notable,
+    )
+
+
+# --- figures for reports
+
+
+@dataclass(frozen=True)
+class EventFigures:
+    """The events' figures for a span; see ``event_figures``."""
+
+    events: int  # events (not cancelled) that began in the span
+    outcome_events: int  # of those, conferences, congresses, meetings and expert sessions
+    by_kind: list[tuple[str, int]]  # (kind, events), the most first
+    by_country: list[tuple[int, int]]  # (country id, events), the most first; online ones apart
+    recommendations: dict[str, int]  # their numbered outcomes by status (followups)
+
+
+def _events_begun(*, start, end, organization_id: int | None) -> QuerySet[Event]:
+    from hamafza.core.periods import span_q
+
+    queryset = (
+        Event.objects.exclude(status=EventStatus.CANCELLED)
+        .filter(span_q("starts_at", start, end, at=True))
+        .order_by()
+    )
+    if organization_id is not None:
+        queryset = queryset.filter(organizer_id=organization_id)
+    return queryset
+
+
+def event_figures(*, start=None, end=None, organization_id: int | None = None) -> EventFigures:
+    """Events counted by the database, with the status of the recommendations and decisions
+    they produced (follow-ups): four queries, whatever their number.
+
+    An event counts once, in the span of its first day (``starts_at``): a weekly
+    gathering is one event, not one per week (the quarterly guide counts
+    occurrences instead). ``organization_id`` narrows to one organizer.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from hamafza.events.models import OUTCOME_KINDS
+    from hamafza.followups.selectors import followup_status_figures
+
+    begun = _events_begun(start=start, end=end, organization_id=organization_id)
+    totals = begun.aggregate(
+        events=Count("pk"), outcome_events=Count("pk", filter=Q(kind__in=list(OUTCOME_KINDS)))
+    )
+    by_kind = sorted(
+        begun.values_list("kind").annotate(n=Count("pk")), key=lambda row: (-row[1], row[0])
+    )
+    by_country = sorted(
+        begun.filter(country__isnull=False).values_list("country_id").annotate(n=Count("pk")),
+        key=lambda row: (-row[1], row[0]),
+    )
+    recommendations = followup_status_figures(
+        source_type=ContentType.objects.get_for_model(Event),
+        source_ids=begun.filter(kind__in=list(OUTCOME_KINDS)).values("pk"),
+    )
+    return EventFigures(
+        **totals,
+        by_kind=list(by_kind),
+        by_country=list(by_country),
+        recommendations=recommendations,
+    )
+
+
+def events_per_span(*, spans, organization_id: int | None = None) -> list[int]:
+    """How many events (not cancelled) began in each span (``core.periods``): one query."""
+    from hamafza.core.periods import per_span
+
+    begun = _events_begun(start=None, end=None, organization_id=organization_id)
+    return per_span(begun, field="starts_at", spans=spans, at=True)

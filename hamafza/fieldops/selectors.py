@@ -1031,3 +1031,142 @@ def fieldops_totals() -> Totals:
         households=distributions["households"],
         service_points=ServicePoint.objects.count(),
     )
+
+
+# --- the quarterly guide ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldWorkOfSpan:
+    camps: int  # approved camps that began in the span
+    camp_groups: int  # distinct groups that ran them
+    volunteers: int
+    beneficiaries: int
+    camps_by_province: list[tuple[Province, int]]  # the ``limit`` provinces with most camps
+    camps_by_field: list[tuple[ActivityField, int]]  # the ``limit`` fields with most camps
+    distributions: int
+    packages: int
+    households: int
+    packages_by_kind: list[tuple[str, int]]  # (package kind, packages), the most first
+    packages_by_campaign: list[tuple[Campaign, int, int]]  # (campaign, packages, households)
+
+
+def field_work_of_span(
+    *, starts_on: datetime.date, ends_on: datetime.date, limit: int = 10
+) -> FieldWorkOfSpan:
+    """Volunteer camps (approved, by their first day) and aid distributions from one date to
+    another, both included, for the quarterly guide: counted and summed by the database, the
+    breakdowns cut at ``limit``. Nine queries, whatever the number."""
+    camps = Camp.objects.filter(
+        status=CampStatus.APPROVED, starts_on__gte=starts_on, starts_on__lte=ends_on
+    ).order_by()
+    camp_totals = camps.aggregate(
+        camps=Count("pk"),
+        groups=Count("group_id", distinct=True),
+        volunteers=Coalesce(Sum("volunteers"), 0),
+        beneficiaries=Coalesce(Sum("beneficiaries"), 0),
+    )
+    province_rows = list(
+        camps.values("province_id")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "province_id")[:limit]
+    )
+    provinces = Province.objects.in_bulk([row["province_id"] for row in province_rows])
+    field_rows = list(
+        camps.values("field_id").annotate(count=Count("pk")).order_by("-count", "field_id")[:limit]
+    )
+    fields = ActivityField.objects.in_bulk([row["field_id"] for row in field_rows])
+    distributions = Distribution.objects.filter(
+        distributed_on__gte=starts_on, distributed_on__lte=ends_on
+    ).order_by()
+    distribution_totals = distributions.aggregate(
+        distributions=Count("pk"),
+        packages=Coalesce(Sum("quantity"), 0),
+        households=Coalesce(Sum("households"), 0),
+    )
+    packages_by_kind = sorted(
+        (
+            (row["package_kind"], row["packages"])
+            for row in distributions.values("package_kind").annotate(packages=Sum("quantity"))
+        ),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    campaign_rows = list(
+        distributions.values("campaign_id")
+        .annotate(packages=Sum("quantity"), households=Sum("households"))
+        .order_by("-packages", "campaign_id")[:limit]
+    )
+    campaigns = Campaign.objects.select_related("organizer").in_bulk(
+        [row["campaign_id"] for row in campaign_rows]
+    )
+    return FieldWorkOfSpan(
+        camps=camp_totals["camps"],
+        camp_groups=camp_totals["groups"],
+        volunteers=camp_totals["volunteers"],
+        beneficiaries=camp_totals["beneficiaries"],
+        camps_by_province=[(provinces[row["province_id"]], row["count"]) for row in province_rows],
+        camps_by_field=[(fields[row["field_id"]], row["count"]) for row in field_rows],
+        distributions=distribution_totals["distributions"],
+        packages=distribution_totals["packages"],
+        households=distribution_totals["households"],
+        packages_by_kind=packages_by_kind,
+        packages_by_campaign=[
+            (campaigns[row["campaign_id"]], row["packages"], row["households"])
+            for row in campaign_rows
+        ],
+    )
+
+
+# --- figures for reports
+
+
+@dataclass(frozen=True)
+class FieldWorkFigures:
+    """Camps and distributions of a span; groups come from ``fieldops_totals``."""
+
+    camps: int  # approved camps whose first day is in the span
+    volunteers: int
+    beneficiaries: int
+    distributions: int  # distributions made in the span
+    packages: int
+    households: int
+    packages_by_province: list[tuple[int, int]]  # (province id, packages), the most first
+
+
+def field_work_figures(*, start=None, end=None) -> FieldWorkFigures:
+    """Approved camps and aid distributions from ``start`` (a date, included) to ``end``
+    (excluded), summed by the database: three queries, whatever their number. Without
+    either date the totals equal ``fieldops_totals``'s."""
+    from hamafza.core.periods import span_q
+
+    camps = Camp.objects.filter(
+        span_q("starts_on", start, end), status=CampStatus.APPROVED
+    ).aggregate(
+        camps=Count("pk"),
+        volunteers=Coalesce(Sum("volunteers"), 0),
+        beneficiaries=Coalesce(Sum("beneficiaries"), 0),
+    )
+    distributions = Distribution.objects.filter(span_q("distributed_on", start, end)).order_by()
+    totals = distributions.aggregate(
+        distributions=Count("pk"),
+        packages=Coalesce(Sum("quantity"), 0),
+        households=Coalesce(Sum("households"), 0),
+    )
+    by_province = sorted(
+        distributions.values_list("province_id").annotate(n=Sum("quantity")),
+        key=lambda row: (-row[1], row[0]),
+    )
+    return FieldWorkFigures(**camps, **totals, packages_by_province=list(by_province))
+
+
+def field_work_per_span(*, spans) -> list[tuple[int, int]]:
+    """(approved camps begun, packages distributed) in each span: two queries."""
+    from hamafza.core.periods import per_span
+
+    camps = per_span(
+        Camp.objects.filter(status=CampStatus.APPROVED), field="starts_on", spans=spans
+    )
+    packages = per_span(
+        Distribution.objects.all(), field="distributed_on", spans=spans, total="quantity"
+    )
+    return list(zip(camps, packages, strict=True))

@@ -131,3 +131,90 @@ def followups_of_many(sources, *, today: date | None = None) -> dict[int, list[F
     for item in items:
         grouped[item.source_id].append(item)
     return grouped
+
+
+# --- the quarterly guide ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceProgress:
+    source_id: int
+    total: int
+    done: int
+    in_progress: int
+    open: int  # open and not yet started
+    waived: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ProgressOfSources:
+    total: SourceProgress  # every item of every source of the type (``source_id`` 0)
+    closed_in_span: int  # items closed (done or waived) between the two dates
+    sources: list[SourceProgress]  # the ``limit`` sources with most items still open
+
+
+def followup_progress_by_source(
+    *, source_type: ContentType, closed_from: date, closed_until: date, today: date, limit: int = 10
+) -> ProgressOfSources:
+    """How the items of one kind of source (a conference's recommendations …) stand on
+    ``today``: in all, items closed from ``closed_from`` to ``closed_until``, and by source for
+    the ``limit`` sources with most still open. Two queries, whatever the number."""
+    queryset = FollowUp.objects.filter(source_type=source_type).order_by()
+    counts = {
+        "total": Count("pk"),
+        "done": Count("pk", filter=Q(status=FollowUpStatus.DONE)),
+        "in_progress": Count("pk", filter=Q(status=FollowUpStatus.IN_PROGRESS)),
+        "open": Count("pk", filter=Q(status=FollowUpStatus.OPEN)),
+        "waived": Count("pk", filter=Q(status=FollowUpStatus.WAIVED)),
+        "overdue": Count("pk", filter=overdue_q(today)),
+    }
+    totals = queryset.aggregate(
+        **counts,
+        closed_in_span=Count(
+            "pk",
+            filter=Q(
+                status__in=(FollowUpStatus.DONE, FollowUpStatus.WAIVED),
+                closed_on__gte=closed_from,
+                closed_on__lte=closed_until,
+            ),
+        ),
+    )
+    closed_in_span = totals.pop("closed_in_span")
+    rows = (
+        queryset.values("source_id")
+        .annotate(**counts, still_open=Count("pk", filter=Q(status__in=OPEN_STATUSES)))
+        .order_by("-still_open", "-total", "-source_id")[:limit]
+    )
+    return ProgressOfSources(
+        total=SourceProgress(source_id=0, **totals),
+        closed_in_span=closed_in_span,
+        sources=[
+            SourceProgress(**{key: value for key, value in row.items() if key != "still_open"})
+            for row in rows
+        ],
+    )
+
+
+# --- figures for reports
+
+
+def followup_status_figures(
+    *, source_type=None, source_ids=None, organization_id: int | None = None, today=None
+) -> dict[str, int]:
+    """Items by status (``open``, ``in_progress``, ``done``, ``waived``), with ``total`` and
+    ``overdue`` (open and past due): one query. Narrowed to one kind of source and some of
+    its ids (a queryset or a list), and to the items an organization is responsible for."""
+    today = today or timezone.localdate()
+    queryset = FollowUp.objects.order_by()
+    if source_type is not None:
+        queryset = queryset.filter(source_type=source_type)
+    if source_ids is not None:
+        queryset = queryset.filter(source_id__in=source_ids)
+    if organization_id is not None:
+        queryset = queryset.filter(owner_organization_id=organization_id)
+    return queryset.aggregate(
+        total=Count("pk"),
+        **{status: Count("pk", filter=Q(status=status)) for status in FollowUpStatus.values},
+        overdue=Count("pk", filter=overdue_q(today)),
+    )

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.core.models import SearchableMixin
+from hamafza.core.uploads import private_storage
 
 
 class PostKind(models.TextChoices):
@@ -256,7 +257,9 @@ class Guide(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=GuideStatus.choices, default=GuideStatus.DRAFT
     )
-    pdf = models.FileField(_("PDF"), upload_to=guide_upload_to, blank=True)
+    # Private: proofs are read by the committee only; the download view serves the
+    # published one to everyone.
+    pdf = models.FileField(_("PDF"), upload_to=guide_upload_to, storage=private_storage, blank=True)
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
     render_error = models.TextField(_("rendering error"), blank=True)
     approved_by = models.ForeignKey(

@@ -191,6 +191,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploads: logos are small images; anything larger is refused by the form.
 HAMAFZA_LOGO_MAX_BYTES = int(os.environ.get("HAMAFZA_LOGO_MAX_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Bulk import (reports): the largest file and the most rows one import takes; an uploaded file
+# waits here, bound to its user, between the dry run and the confirmation (a day at most).
+HAMAFZA_IMPORT_MAX_BYTES = int(os.environ.get("HAMAFZA_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+HAMAFZA_IMPORT_MAX_ROWS = int(os.environ.get("HAMAFZA_IMPORT_MAX_ROWS", "5000"))
+HAMAFZA_IMPORT_DIR = Path(os.environ.get("HAMAFZA_IMPORT_DIR", VAR_DIR / "imports"))
 
 # Background work: django-tasks with the database backend; `manage.py db_worker`
 # runs it (the Procfile's worker). At scale, a Redis-backed backend takes its place.
@@ -350,3 +355,20 @@ HAMAFZA_MAP_TILE_URL = os.environ.get("HAMAFZA_MAP_TILE_URL", "")
 HAMAFZA_MAP_TILE_ATTRIBUTION = os.environ.get(
     "HAMAFZA_MAP_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors"
 )
+
+# Following organizations: messengers ----------------------------------------------------------
+# Followers linked to a messenger are told through its bot API. Each messenger is off until
+# its bot's token is set; the URL is the API's base (change it for a proxy or a local fake).
+HAMAFZA_TELEGRAM_TOKEN = os.environ.get("HAMAFZA_TELEGRAM_TOKEN", "")
+HAMAFZA_TELEGRAM_URL = os.environ.get("HAMAFZA_TELEGRAM_URL", "https://api.telegram.org")
+HAMAFZA_BALE_TOKEN = os.environ.get("HAMAFZA_BALE_TOKEN", "")
+HAMAFZA_BALE_URL = os.environ.get("HAMAFZA_BALE_URL", "https://tapi.bale.ai")
+HAMAFZA_EITAA_TOKEN = os.environ.get("HAMAFZA_EITAA_TOKEN", "")
+HAMAFZA_EITAA_URL = os.environ.get("HAMAFZA_EITAA_URL", "https://eitaayar.ir")
+HAMAFZA_RUBIKA_TOKEN = os.environ.get("HAMAFZA_RUBIKA_TOKEN", "")
+HAMAFZA_RUBIKA_URL = os.environ.get("HAMAFZA_RUBIKA_URL", "https://botapi.rubika.ir")
+# Seconds one call to a messenger may take; a delivery is tried this many times in all.
+HAMAFZA_MESSENGER_TIMEOUT = float(os.environ.get("HAMAFZA_MESSENGER_TIMEOUT", "10"))
+HAMAFZA_MESSENGER_ATTEMPTS = int(os.environ.get("HAMAFZA_MESSENGER_ATTEMPTS", "5"))
+# Followers hear of a public broadcast this many hours before it starts.
+HAMAFZA_BROADCAST_NOTICE_HOURS = int(os.environ.get("HAMAFZA_BROADCAST_NOTICE_HOURS", "24"))
