@@ -11,6 +11,7 @@ from hamafza.events import api as events_api
 from hamafza.fieldops import api as fieldops_api
 from hamafza.followups import api as followups_api
 from hamafza.publishing import api as publishing_api
+from hamafza.reports import api as reports_api
 
 router = DefaultRouter()
 core_api.register(router)
@@ -22,3 +23,4 @@ accounts_api.register(router)
 events_api.register(router)
 fieldops_api.register(router)
 publishing_api.register(router)
+reports_api.register(router)

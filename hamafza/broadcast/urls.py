@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.live_now, name="live"),
     path("upcoming/", views.upcoming, name="upcoming"),
     path("archive/", views.archive, name="archive"),
+    path("export/<str:what>.<str:fmt>", views.export, name="export"),
     path("channels/new/", views.channel_create, name="channel-create"),
     path("channels/<int:pk>/", views.channel_detail, name="channel"),
     path("channels/<int:pk>/edit/", views.channel_edit, name="channel-edit"),

@@ -20,12 +20,15 @@ from django.http import Http404, JsonResponse
 from django.http.request import split_domain_port, validate_host
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hamafza.core.exports import Column, export_response
 from hamafza.core.forms import form_errors_from
 from hamafza.core.paging import query_without_page
 from hamafza.core.params import id_param
@@ -33,7 +36,7 @@ from hamafza.directory.models import Organization
 
 from . import presenters, selectors, services
 from .forms import ArchiveDatesForm, BroadcastForm, ChannelForm, StreamKeyForm
-from .models import Broadcast, BroadcastStatus, Channel, StreamKey
+from .models import ArchiveStatus, Broadcast, BroadcastStatus, Channel, StreamKey
 from .policies import broadcast_policy, channel_policy, may_watch, stream_key_policy
 
 PAGE_SIZE = 24
@@ -133,6 +136,81 @@ def archive(request):
     context["dates"] = dates
     template = "broadcast/_archive_results.html" if context["partial"] else "broadcast/archive.html"
     return render(request, template, context)
+
+
+# --- exports of the three lists ------------------------------------------------------------
+
+EXPORTS = ("live", "upcoming", "archive")
+
+
+def _export_columns(request, what: str) -> list[Column]:
+    """The columns of a list's export, their labels, names and times fixed in the request's
+    language and time zone (the rows are written after the view returns, while it streams)."""
+    language = get_language()
+    player = request.build_absolute_uri(reverse("broadcast:player", args=[1]))[: -len("1/")]
+    zone = timezone.get_current_timezone()
+    ready = {value: str(label) for value, label in ArchiveStatus.choices}
+
+    def local(value):
+        return timezone.localtime(value, zone).replace(tzinfo=None) if value else None
+
+    def spoken(broadcast) -> str:
+        chosen = broadcast.language or broadcast.channel.language
+        return chosen.display_name(language) if chosen else ""
+
+    def minutes(broadcast) -> int | None:
+        seconds = broadcast.archive.duration_seconds
+        return round(seconds / 60) if seconds is not None else None
+
+    def country(broadcast) -> str:
+        found = broadcast.channel.organization.country
+        return found.display_name(language) if found else ""
+
+    columns = [
+        Column(_("Title"), lambda b: b.display_title(language)),
+        Column(_("Channel"), lambda b: b.channel.display_name(language)),
+        Column(_("Organization"), lambda b: b.channel.organization.display_name(language)),
+        Column(_("Country"), country),
+        Column(_("Language"), spoken),
+        Column(_("Speaker or reciter"), lambda b: b.speaker),
+        Column(_("Occasion"), lambda b: b.occasion),
+    ]
+    if what == "upcoming":
+        columns.append(Column(_("Scheduled start"), lambda b: local(b.scheduled_start)))
+    elif what == "live":
+        columns += [
+            Column(_("Started at"), lambda b: local(b.started_at)),
+            Column(_("Watching now"), lambda b: b.watching),
+        ]
+    else:
+        columns += [
+            Column(_("Started at"), lambda b: local(b.started_at)),
+            Column(_("Length (minutes)"), minutes),
+            Column(_("Recording"), lambda b: ready.get(b.archive.status, b.archive.status)),
+            Column(_("Link"), lambda b: f"{player}{b.pk}/"),
+        ]
+    return columns
+
+
+@require_GET
+def export(request, what: str, fmt: str):
+    """A list as CSV or XLSX: the page's filters, every row the visitor may watch (not one
+    page); members-only channels only for their organizations' members, as on the page."""
+    if what not in EXPORTS:
+        raise Http404(_("Nothing to export by this name."))
+    filters = selectors.filters_from_query(request.GET)
+    if what == "archive":
+        dates = ArchiveDatesForm(request.GET or None)
+        dates.calendars_follow(request)
+        date_from, date_to = dates.dates()
+        filters = dataclasses.replace(filters, date_from=date_from, date_to=date_to)
+    lists = {
+        "live": selectors.live_list,
+        "upcoming": selectors.upcoming_list,
+        "archive": selectors.archive_list,
+    }
+    rows = lists[what](filters=filters, user=request.user)
+    return export_response(rows, _export_columns(request, what), fmt=fmt, name=f"broadcasts-{what}")
 
 
 # --- channels -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from hamafza.directory import views
 app_name = "directory"
 urlpatterns = [
     path("", views.organization_list, name="list"),
+    path("export.<str:fmt>", views.organization_export, name="export"),
     path("new/", views.organization_create, name="create"),
     path("suggest/", views.organization_suggest, name="suggest"),
     path("<int:pk>/", views.organization_detail, name="detail"),

@@ -7,21 +7,26 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from hamafza.core.exports import Column, export_response
 from hamafza.core.forms import form_errors_from
 from hamafza.core.paging import query_without_page
 from hamafza.core.params import id_param
+from hamafza.core.permissions import is_coordinator
 from hamafza.directory import presenters, selectors, services
 from hamafza.directory.forms import MembershipForm, OrganizationForm, RelationForm
 from hamafza.directory.models import (
     Membership,
     Organization,
+    OrganizationKind,
     OrganizationRelation,
+    Role,
 )
-from hamafza.directory.policies import organization_policy, relation_policy
+from hamafza.directory.policies import has_role, organization_policy, relation_policy
 
 PAGE_SIZE = 24
+EXPORT_CHUNK = 2000
 
 
 def organization_list(request):
@@ -51,6 +56,48 @@ def organization_list(request):
     }
     template = "directory/_results.html" if partial else "directory/list.html"
     return render(request, template, context)
+
+
+def _export_columns() -> list[Column]:
+    """The export's columns, their labels and values fixed in the request's language (the rows
+    are written after the view returns, while the response streams)."""
+    language = get_language()
+    separator = presenters.list_separator()
+    kinds = {value: str(label) for value, label in OrganizationKind.choices}
+    yes, no = _("yes"), _("no")
+
+    def named(row) -> str:
+        return row.display_name(language) if row is not None else ""
+
+    return [
+        Column(_("Number"), lambda o: o.pk),
+        Column(_("Name"), named),
+        Column(_("Kind"), lambda o: kinds.get(o.kind, o.kind)),
+        Column(_("Country"), lambda o: named(o.country)),
+        Column(_("Province"), lambda o: named(o.province)),
+        Column(_("City"), lambda o: named(o.city)),
+        Column(_("Languages"), lambda o: separator.join(named(row) for row in o.languages.all())),
+        Column(
+            _("Fields of activity"),
+            lambda o: separator.join(named(row) for row in o.fields.all()),
+        ),
+        Column(_("Website"), lambda o: o.website),
+        Column(_("Email"), lambda o: o.email),
+        Column(_("Phone"), lambda o: o.phone),
+        Column(_("Active"), lambda o: yes if o.is_active else no),
+        Column(_("Date of last activity"), lambda o: o.last_active_on),
+        Column(_("Parent organization"), lambda o: named(o.parent)),
+    ]
+
+
+@require_GET
+def organization_export(request, fmt: str):
+    """The directory as CSV or XLSX: the list's filters, every row (not one page). The
+    directory is public, as its page is."""
+    filters = selectors.filters_from_query(request.GET)
+    # Read in chunks, each with its prefetches, as the response streams: never all at once.
+    rows = selectors.organization_export_rows(filters=filters).iterator(chunk_size=EXPORT_CHUNK)
+    return export_response(rows, _export_columns(), fmt=fmt, name="directory")
 
 
 def _filter_options(filters, chosen: dict[str, str]) -> dict[str, str]:
@@ -95,6 +142,8 @@ def organization_detail(request, pk: int):
         "can_change": organization_policy.can_change(request.user, organization),
         "can_manage_members": organization_policy.can_manage_members(request.user, organization),
         "can_add_child": organization_policy.can_add(request.user, organization),
+        "is_staff_of": is_coordinator(request.user)
+        or has_role(request.user, organization.pk, Role.VIEWER),
     }
     return render(request, "directory/detail.html", context)
 

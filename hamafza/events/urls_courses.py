@@ -9,6 +9,11 @@ urlpatterns = [
     path("courses/new/", views_courses.course_create, name="course-create"),
     path("<int:pk>/course/", views_courses.course_detail, name="course"),
     path("<int:pk>/course/enrol/", views_courses.course_enrol, name="course-enrol"),
+    path(
+        "<int:pk>/course/enrolments.<str:fmt>",
+        views_courses.enrolment_export,
+        name="course-enrolments-export",
+    ),
     path("<int:pk>/course/close/", views_courses.course_close, name="course-close"),
     path(
         "<int:pk>/course/sessions/<int:number>/attendance/",

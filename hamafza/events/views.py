@@ -23,16 +23,18 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from hamafza.core.calendars import (
     LUNAR_REGIONS,
     Calendar,
     date_all_calendars,
     date_from_parts,
+    date_numeric,
     gregorian_to_lunar,
     month_name,
 )
+from hamafza.core.exports import Column, export_response
 from hamafza.core.forms import form_errors_from
 from hamafza.core.models import LunarRegion
 from hamafza.core.paging import capped_page, query_without_page
@@ -47,7 +49,7 @@ from hamafza.followups.selectors import followups_of
 from . import selectors, services
 from .calendar_grid import month_grid, number_param
 from .forms import EventForm, OccurrenceFilterForm, OutcomeFormSet
-from .models import Event, EventSeries, EventStatus
+from .models import Event, EventKind, EventSeries, EventStatus, OccasionKind, Recurrence
 from .policies import event_policy
 
 PAGE_SIZE = 25
@@ -168,10 +170,8 @@ def _day_param(value) -> datetime.date | None:
     return day if datetime.date(1900, 1, 1) <= day <= datetime.date(2299, 12, 31) else None
 
 
-def upcoming(request):
-    """The events home: the next occurrences (filtered, or near the visitor) and the next
-    occasions of the visitor's lunar region."""
-    form = OccurrenceFilterForm(request.GET or None)
+def _upcoming_found(request, form: OccurrenceFilterForm, *, limit: int):
+    """The next occurrences by the list's filters, or one day's (``?day=``) list."""
     filters = form.filters()
     near = form.near()
     day = _day_param(request.GET.get("day"))
@@ -180,12 +180,20 @@ def upcoming(request):
         begins = datetime.datetime.combine(day, datetime.time()).replace(
             tzinfo=timezone.get_current_timezone()
         )
-        found = selectors.occurrences_upcoming(
+        return selectors.occurrences_upcoming(
             now=begins, filters=filters, near=near, days=1, limit=DAY_SIZE
         )
-    else:
-        found = selectors.occurrences_upcoming(filters=filters, near=near, limit=UPCOMING_SIZE)
-    occurrences = _occurrence_rows(found)
+    return selectors.occurrences_upcoming(filters=filters, near=near, limit=limit)
+
+
+def upcoming(request):
+    """The events home: the next occurrences (filtered, or near the visitor) and the next
+    occasions of the visitor's lunar region."""
+    form = OccurrenceFilterForm(request.GET or None)
+    filters = form.filters()
+    near = form.near()
+    day = _day_param(request.GET.get("day"))
+    occurrences = _occurrence_rows(_upcoming_found(request, form, limit=UPCOMING_SIZE))
     region = _region(request)
     occasions = _occasion_rows(
         selectors.occasions_upcoming(
@@ -205,6 +213,7 @@ def upcoming(request):
         "organization": _organization(filters.organizer_id),
         "time_zone": timezone.get_current_timezone_name(),
         "can_schedule": _may_schedule(request.user),
+        "export_query": query_without_page(request),
         "tab": "upcoming",
     }
     return render(request, "events/upcoming.html", context)
@@ -342,8 +351,9 @@ def _hijri_label(occasion, language: str) -> str:
     return text
 
 
-def occasions(request):
-    """Every occasion with its date this Hijri year and next, in the visitor's region."""
+def _occasion_table(request) -> tuple[list[dict], int, str]:
+    """Every occasion with its date this Hijri year and next, in the visitor's region:
+    (rows, this Hijri year, region)."""
     region = _region(request)
     today = timezone.localdate()
     year = gregorian_to_lunar(today, region).year
@@ -367,6 +377,12 @@ def occasions(request):
         }
         for occasion in selectors.occasion_list()
     ]
+    return rows, year, region
+
+
+def occasions(request):
+    """Every occasion with its date this Hijri year and next, in the visitor's region."""
+    rows, year, region = _occasion_table(request)
     context = {
         "rows": rows,
         "year": year,
@@ -630,3 +646,124 @@ def organization(request, pk: int):
         "tab": "upcoming",
     }
     return render(request, "events/organization.html", context)
+
+
+# --- exports -------------------------------------------------------------------------------------
+# Everyone reads the calendar, so the exports are public as their pages are. Labels, names and
+# times are fixed when the columns are made, in the request's language and time zone: the rows
+# are written after the view returns, while the response streams.
+
+# The upcoming list's export: the page's filters and horizon, more rows than the page shows.
+UPCOMING_EXPORT_LIMIT = 2000
+
+
+def _local(value, zone):
+    return timezone.localtime(value, zone).replace(tzinfo=None) if value else None
+
+
+def _event_link(request):
+    prefix = request.build_absolute_uri(reverse("events:detail", args=[1]))[: -len("1/")]
+    return lambda event_id: f"{prefix}{event_id}/"
+
+
+def _occurrence_columns(request) -> list[Column]:
+    language = get_language()
+    zone = timezone.get_current_timezone()
+    kinds = {value: str(label) for value, label in EventKind.choices}
+    link = _event_link(request)
+    yes, no = _("yes"), _("no")
+    return [
+        Column(_("Starts"), lambda o: _local(o.starts_at, zone)),
+        Column(_("Ends"), lambda o: _local(o.ends_at, zone)),
+        Column(_("Event"), lambda o: o.event.display_name(language)),
+        Column(_("Kind"), lambda o: kinds.get(o.event.kind, o.event.kind)),
+        Column(
+            _("Organizer"),
+            lambda o: o.organizer_shown.display_name(language) if o.organizer_shown else "",
+        ),
+        Column(_("Place"), lambda o: o.place),
+        Column(_("Venue"), lambda o: o.event.venue),
+        Column(_("Online"), lambda o: yes if o.event.online else no),
+        Column(_("Link"), lambda o: link(o.event_id)),
+    ]
+
+
+@require_GET
+def upcoming_export(request, fmt: str):
+    """The upcoming list as CSV or XLSX: the page's filters (or its day), every occurrence of
+    the horizon up to ``UPCOMING_EXPORT_LIMIT``."""
+    form = OccurrenceFilterForm(request.GET or None)
+    rows = _occurrence_rows(_upcoming_found(request, form, limit=UPCOMING_EXPORT_LIMIT))
+    return export_response(rows, _occurrence_columns(request), fmt=fmt, name="events-upcoming")
+
+
+@require_GET
+def organization_export(request, pk: int, fmt: str):
+    """An organization's events as CSV or XLSX, every one (not one page), newest first."""
+    organization = _organization_or_404(pk)
+    language = get_language()
+    zone = timezone.get_current_timezone()
+    index = places_index()
+    separator = pgettext("list separator", ", ")
+    kinds = {value: str(label) for value, label in EventKind.choices}
+    statuses = {value: str(label) for value, label in EventStatus.choices}
+    repeats = {value: str(label) for value, label in Recurrence.choices}
+    link = _event_link(request)
+    yes, no = _("yes"), _("no")
+    columns = [
+        Column(_("Event"), lambda e: e.display_name(language)),
+        Column(_("Kind"), lambda e: kinds.get(e.kind, e.kind)),
+        Column(_("Status"), lambda e: statuses.get(e.status, e.status)),
+        Column(_("Starts"), lambda e: _local(e.starts_at, zone)),
+        Column(_("Ends"), lambda e: _local(e.ends_at, zone)),
+        Column(_("Repeats"), lambda e: repeats.get(e.recurrence, e.recurrence)),
+        Column(_("Place"), lambda e: _place(e.city_id, e.country_id, index, separator)),
+        Column(_("Venue"), lambda e: e.venue),
+        Column(_("Online"), lambda e: yes if e.online else no),
+        Column(_("Language"), lambda e: e.language.display_name(language) if e.language else ""),
+        Column(_("Link"), lambda e: link(e.pk)),
+    ]
+    rows = selectors.events_of_organization(organization.pk)
+    return export_response(rows, columns, fmt=fmt, name=f"events-organization-{organization.pk}")
+
+
+@require_GET
+def occasions_export(request, fmt: str):
+    """The occasions table as CSV or XLSX: each occasion's first day this Hijri year and next
+    (Gregorian dates, and in the visitor's calendar)."""
+    rows, year, region = _occasion_table(request)
+    language = get_language()
+    calendar = request.calendar
+    kinds = {value: str(label) for value, label in OccasionKind.choices}
+    calendar_label = str(Calendar(calendar).label)
+
+    def first_day(key):
+        return lambda row: row[key].starts_on if row[key] else None
+
+    def in_calendar(key):
+        def value(row) -> str:
+            found = row[key]
+            if found is None:
+                return ""
+            return date_numeric(
+                found.starts_on, calendar=calendar, language=language, region=region
+            )
+
+        return value
+
+    columns = [
+        Column(_("Occasion"), lambda row: row["occasion"].display_name(language)),
+        Column(_("Kind"), lambda row: kinds.get(row["occasion"].kind, row["occasion"].kind)),
+        Column(_("Hijri date"), lambda row: row["when"]),
+    ]
+    for key, hijri_year in (("this_year", year), ("next_year", year + 1)):
+        shown = digits_localize(str(hijri_year), language)
+        columns.append(Column(_("In %(year)s") % {"year": shown}, first_day(key)))
+        if calendar != Calendar.GREGORIAN:
+            columns.append(
+                Column(
+                    _("In %(year)s (%(calendar)s)") % {"year": shown, "calendar": calendar_label},
+                    in_calendar(key),
+                )
+            )
+    return export_response(rows, columns, fmt=fmt, name=f"occasions-{region}")

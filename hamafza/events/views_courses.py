@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hamafza.core.calendars import date_all_calendars
+from hamafza.core.exports import Column, export_response
 from hamafza.core.forms import form_errors_from
 from hamafza.core.paging import capped_page, query_without_page
 from hamafza.core.params import id_param
@@ -214,6 +215,38 @@ def _course_page(request, course: Course, *, enrol_form=None, apply_form=None, s
 @require_GET
 def course_detail(request, pk: int):
     return _course_page(request, _course_or_404(pk))
+
+
+@login_required
+@require_GET
+def enrolment_export(request, pk: int, fmt: str):
+    """A course's enrolments as CSV or XLSX, for those who run it (the page shows them the same
+    list): every enrolment in order of application, with its status."""
+    course = _course_or_404(pk)
+    course_policy.check(request.user, "change", course)
+    language = get_language()
+    zone = timezone.get_current_timezone()
+    statuses = {value: str(label) for value, label in EnrolmentStatus.choices}
+    on_their_own = _("on their own")
+
+    def local(value):
+        return timezone.localtime(value, zone).replace(tzinfo=None) if value else None
+
+    columns = [
+        Column(_("Person"), lambda e: e.person.display_name(language)),
+        Column(
+            _("Sent by"),
+            lambda e: e.organization.display_name(language) if e.organization else on_their_own,
+        ),
+        Column(_("Status"), lambda e: statuses.get(e.status, e.status)),
+        Column(_("Applied on"), lambda e: local(e.applied_at)),
+        Column(_("Decided on"), lambda e: local(e.decided_at)),
+        Column(_("Sessions attended"), lambda e: e.attended_count),
+        Column(_("Certificate number"), lambda e: e.certificate_number),
+        Column(_("Note"), lambda e: e.note),
+    ]
+    rows = selectors_courses.course_enrolments(course)
+    return export_response(rows, columns, fmt=fmt, name=f"enrolments-{course.event_id}")
 
 
 @login_required
