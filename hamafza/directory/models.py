@@ -118,6 +118,8 @@ class Organization(TranslatedNameMixin, SearchableMixin, GeoPointMixin):
             models.Index(fields=["kind", "name"]),
             models.Index(fields=["is_active", "name"]),
             models.Index(fields=["province", "name"]),
+            # Registrations by date: the reports' counts over time and the quarterly guide.
+            models.Index(fields=["created_at", "id"], name="directory_org_created"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -184,14 +184,27 @@ def years_offered(*, calendar: str, region: str, today=None) -> list[int]:
 # --------------------------------------------------------------------------
 
 
+def _dashboard_key(*, year: int | None, calendar: str, region: str) -> str:
+    language = (get_language() or "fa").split("-")[0]
+    return f"{CACHE_PREFIX}:{language}:{calendar}:{region}:{year or 'all'}"
+
+
 def dashboard_get(*, year: int | None, calendar: str, region: str) -> Report:
     """The dashboard for a period, from the cache when another request computed it lately."""
-    language = (get_language() or "fa").split("-")[0]
-    key = f"{CACHE_PREFIX}:{language}:{calendar}:{region}:{year or 'all'}"
-    report = cache.get(key)
+    report = cache.get(_dashboard_key(year=year, calendar=calendar, region=region))
     if report is None:
-        report = dashboard_compute(period=period_make(year=year, calendar=calendar, region=region))
-        cache.set(key, report, CACHE_TIMEOUT)
+        report = dashboard_refresh(year=year, calendar=calendar, region=region)
+    return report
+
+
+def dashboard_refresh(*, year: int | None, calendar: str, region: str) -> Report:
+    """Compute the dashboard for a period in the active language and keep it in the cache.
+
+    The ``dashboard_refresh`` command calls this for each language's default view before
+    the cached copy expires, so that no visitor of those pages waits for the computation.
+    """
+    report = dashboard_compute(period=period_make(year=year, calendar=calendar, region=region))
+    cache.set(_dashboard_key(year=year, calendar=calendar, region=region), report, CACHE_TIMEOUT)
     return report
 
 
