@@ -381,13 +381,16 @@ class BroadcastsHeld:
 
 
 def broadcasts_held(*, start, end, zone, limit: int = 5) -> BroadcastsHeld:
-    """Broadcasts that went on air in [start, end) (two aware datetimes), for the quarterly
-    guide: counted and summed by the database; ``by_day`` has at most one row per day of the
-    span, ``top_channels`` at most ``limit``. Four queries, whatever the number."""
+    """Broadcasts of public channels that went on air in [start, end) (two aware datetimes),
+    for the quarterly guide, which is public: members-only channels are left out. Counted and
+    summed by the database; ``by_day`` has at most one row per day of the span,
+    ``top_channels`` at most ``limit``. Four queries, whatever the number."""
     from django.db.models import DurationField, ExpressionWrapper, F, Sum
     from django.db.models.functions import TruncDate
 
-    held = Broadcast.objects.filter(started_at__gte=start, started_at__lt=end).order_by()
+    held = Broadcast.objects.filter(
+        started_at__gte=start, started_at__lt=end, channel__visibility=Visibility.PUBLIC
+    ).order_by()
     on_air = ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField())
     totals = held.aggregate(count=Count("pk"), on_air=Sum(on_air), viewers=Sum("viewers_total"))
     by_day = {

@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hamafza.agreements.selectors import agreements_of_span
 from hamafza.broadcast.selectors import archive_most_played, broadcasts_held
@@ -661,7 +662,7 @@ def _section_broadcasts(data: GuideData, shown: _Shown, rtl: bool, calendar: str
         blocks.append(
             _table(
                 _("The most played recordings of the quarter's public broadcasts"),
-                [_("Title"), _("Channel"), _("Date"), _("Minutes"), _("Plays")],
+                [_("Title"), _("Channel"), _("Date"), pgettext("duration", "Minutes"), _("Plays")],
                 [
                     [
                         row.title,

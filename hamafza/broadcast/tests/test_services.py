@@ -164,6 +164,45 @@ def test_a_reconnect_within_the_grace_continues_the_broadcast(channel, key, sett
     assert Broadcast.objects.get(pk=first.pk).status == BroadcastStatus.LIVE
 
 
+def test_a_publish_leaves_what_is_outside_the_window_and_the_grace_alone(channel, key, settings):
+    # Given a broadcast scheduled beyond the match window, one that ended before the reconnect
+    # grace, and one of another channel scheduled for now
+    settings.HAMAFZA_SCHEDULE_MATCH_MINUTES = 60
+    settings.HAMAFZA_RECONNECT_GRACE_SECONDS = 60
+    _stream_key, secret = key
+    now = timezone.now()
+    later = BroadcastFactory(channel=channel, scheduled_start=now + timedelta(minutes=61))
+    old = BroadcastFactory(
+        channel=channel,
+        status=BroadcastStatus.ENDED,
+        started_at=now - timedelta(hours=2),
+        ended_at=now - timedelta(minutes=2),
+    )
+    elsewhere = BroadcastFactory(scheduled_start=now)
+
+    # When the channel's encoder publishes
+    decision = services.publish_authorize(stream=channel.stream_name, key=secret)
+
+    # Then a new broadcast goes live, and the others are as they were
+    assert decision.accepted
+    assert decision.broadcast.pk not in {later.pk, old.pk, elsewhere.pk}
+    assert Broadcast.objects.get(pk=later.pk).status == BroadcastStatus.SCHEDULED
+    assert Broadcast.objects.get(pk=old.pk).status == BroadcastStatus.ENDED
+    assert Broadcast.objects.get(pk=elsewhere.pk).status == BroadcastStatus.SCHEDULED
+
+
+def test_a_key_limited_to_a_broadcast_prefers_it_to_one_scheduled_nearer(channel):
+    # Given a key limited to tomorrow's broadcast, and another broadcast scheduled for now
+    now = timezone.now()
+    tomorrow = BroadcastFactory(channel=channel, scheduled_start=now + timedelta(days=1))
+    BroadcastFactory(channel=channel, scheduled_start=now)
+    _key, secret = services.stream_key_create(actor=SYSTEM, channel=channel, broadcast=tomorrow)
+
+    # When it publishes, then tomorrow's broadcast is the one that goes live
+    decision = services.publish_authorize(stream=channel.stream_name, key=secret)
+    assert decision.broadcast.pk == tomorrow.pk
+
+
 def test_publish_done_from_either_application_ends_once(channel, key):
     _stream_key, secret = key
     broadcast = services.publish_authorize(stream=channel.stream_name, key=secret).broadcast
