@@ -286,6 +286,7 @@ def test_a_service_refusal_is_a_400_on_its_field(posts, post_actors, post_org):
         LIST,
         _body(organization=post_org.pk, language="fa", translation_of=posts["public"].pk),
         format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
 
     assert response.status_code == 400
