@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hamafza.core.params import id_param
@@ -76,14 +76,30 @@ def _published_q(now) -> Q:
     return Q(publish_at__isnull=False, publish_at__lte=now)
 
 
-def posts_published(*, filters: PostFilters | None = None, now=None) -> QuerySet[Post]:
+def posts_published(
+    *, filters: PostFilters | None = None, now=None, one_version_in: str = ""
+) -> QuerySet[Post]:
     """Public posts, newest first: the network's and every organization's, narrowed by
-    ``filters`` (an organization's, a country's, a language's, words searched)."""
+    ``filters`` (an organization's, a country's, a language's, words searched).
+
+    With ``one_version_in`` (a language) and no language chosen in ``filters``, a post written
+    in several languages is listed once: in that language when it has a published version in
+    it, else as first written. Feeds and the API list every version.
+    """
+    filters = filters or PostFilters()
     now = now or timezone.now()
-    queryset = _with_relations(Post.objects.filter(_published_q(now))).order_by(
-        "-publish_at", "-id"
-    )
-    return _filtered(queryset, filters or PostFilters())
+    queryset = Post.objects.filter(_published_q(now))
+    if one_version_in and not filters.language:
+        translated = Post.objects.filter(
+            _published_q(now), translation_of=OuterRef("pk"), language=one_version_in
+        )
+        queryset = queryset.filter(
+            Q(translation_of__isnull=True, language=one_version_in)
+            | Q(translation_of__isnull=True) & ~Exists(translated)
+            | Q(translation_of__isnull=False, language=one_version_in)
+        )
+    queryset = _with_relations(queryset).order_by("-publish_at", "-id")
+    return _filtered(queryset, filters)
 
 
 def posts_visible(user, *, filters: PostFilters | None = None, now=None) -> QuerySet[Post]:

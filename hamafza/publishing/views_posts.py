@@ -56,6 +56,11 @@ LANGUAGE_NAMES = dict(settings.LANGUAGES)
 # --- helpers -----------------------------------------------------------------------------------
 
 
+def _language() -> str:
+    """The visitor's language without its region (``fa`` for ``fa-IR``)."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 def _organization_or_404(value) -> Organization:
     organization_id = id_param(value)
     if organization_id is None:
@@ -139,7 +144,9 @@ def _list_page(
     filters = dataclasses.replace(form.filters(), **scope)
     now = timezone.now()
     page = capped_page(
-        selectors.posts_published(filters=filters, now=now), request.GET.get("page"), PAGE_SIZE
+        selectors.posts_published(filters=filters, now=now, one_version_in=_language()),
+        request.GET.get("page"),
+        PAGE_SIZE,
     )
     chosen_organization = None
     if organization is None and filters.organization_id:
@@ -401,5 +408,5 @@ def _columns(request) -> list[Column]:
 def post_export(request, format):
     """The public posts as CSV or XLSX, with the list's filters: every row, not one page."""
     filters = selectors.post_filters_from_query(request.GET)
-    rows = selectors.posts_published(filters=filters)
+    rows = selectors.posts_published(filters=filters, one_version_in=_language())
     return export_response(rows, _columns(request), fmt=format, name="news")

@@ -583,3 +583,56 @@ def test_a_post_without_a_summary_shows_the_start_of_its_text(client, post_org):
     text = client.get(LIST).content.decode()
 
     assert "پخش زنده از کربلا &amp; نجف" in text.replace("\n", " ")
+
+
+# --- one version of a post in the visitor's language ---------------------------------------------
+
+
+@pytest.fixture
+def versions(db, post_org):
+    """A post written in Persian with a published English version, a Persian post without
+    versions, and an Arabic version not published yet."""
+    original = PostFactory(organization=post_org, title="پخش زندهٔ دعای کمیل")
+    english = PostFactory(
+        organization=post_org, language="en", translation_of=original, title="Kumayl prayer live"
+    )
+    PostFactory(
+        organization=post_org,
+        language="ar",
+        translation_of=original,
+        publish_at=hours_from_now(5),
+        title="بث مباشر لدعاء كميل",
+    )
+    alone = PostFactory(organization=post_org, title="اردوی جهادی تابستان")
+    return {"original": original, "english": english, "alone": alone}
+
+
+def _listed(client, language: str, query: str = "") -> list[int]:
+    response = client.get(f"{LIST}{query}", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return [post.pk for post in response.context["page"].rows]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fa", ("original", "alone")),
+        ("en", ("english", "alone")),
+        # no published Arabic version yet: the post is listed as first written
+        ("ar", ("original", "alone")),
+    ],
+)
+def test_the_list_shows_each_post_once_in_the_visitors_language(
+    client, versions, language, expected
+):
+    # When a visitor reads the news in their language
+    listed = _listed(client, language)
+    # Then each post appears once, in that language when it has a version in it
+    assert sorted(listed) == sorted(versions[name].pk for name in expected)
+
+
+def test_a_chosen_language_lists_exactly_the_posts_written_in_it(client, versions):
+    # When a Persian reader asks for the English news
+    listed = _listed(client, "fa", "?language=en")
+    # Then the English version is listed, and nothing else
+    assert listed == [versions["english"].pk]
