@@ -332,6 +332,13 @@ def _csv_rows(data: bytes) -> Iterator[RawRow]:
         csv.field_size_limit(previous_limit)
 
 
+# Bounds on what a file may make the reader walk, whatever it claims: columns read from an
+# XLSX row, blank rows in a row taken as the end of the data, and blank rows in all.
+MAX_COLUMNS = 200
+BLANK_ROWS_END = 1000
+BLANK_ROWS_ALLOWED = 10_000
+
+
 def _xlsx_unreadable() -> str:
     return _("This XLSX workbook cannot be read. Open it, save it again as XLSX and upload it.")
 
@@ -347,7 +354,9 @@ def _xlsx_rows(data: bytes) -> Iterator[RawRow]:
         if not workbook.worksheets:
             raise ImportFileError(_("The workbook has no sheet."))
         sheet = workbook.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
+        # A sheet may claim any size: openpyxl pads every row to the widest one and yields
+        # every empty row up to the claimed end. Columns are capped here, rows in _sheet_rows.
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
             values, formulas = [], set()
             for index, cell in enumerate(cells):
                 if getattr(cell, "data_type", None) == "f":
@@ -425,9 +434,19 @@ def _sheet_rows(raw: Iterator[RawRow], columns: Sequence[ImportColumn]) -> list[
     limit = settings.HAMAFZA_IMPORT_MAX_ROWS
     header: dict[int, str] | None = None
     rows: list[SheetRow] = []
+    blank_run = 0
     for number, values, formulas in raw:
         if _blank(values):
+            blank_run += 1
+            if blank_run >= BLANK_ROWS_END:
+                break  # the data has ended; what follows is a sheet's claimed, empty size
+            if number > limit + BLANK_ROWS_ALLOWED:
+                raise ImportFileError(
+                    _("The file has more than %(limit)s rows. Split it into smaller files.")
+                    % {"limit": _number(limit)}
+                )
             continue
+        blank_run = 0
         if header is None:
             header = _header_read(values, columns)
             continue
@@ -778,10 +797,25 @@ def import_upload_get(*, token: str, user) -> KeptUpload | None:
     )
 
 
+def import_upload_claim(*, token: str, user) -> KeptUpload | None:
+    """The kept file, taken for one commit: a second request with the same token (a double
+    click) gets None. The claim renames the file's record, which only one process can do."""
+    upload = import_upload_get(token=token, user=user)
+    if upload is None:
+        return None
+    _data_path, meta_path = _paths(token)
+    try:
+        meta_path.rename(meta_path.with_suffix(".claimed"))
+    except FileNotFoundError:
+        return None
+    return upload
+
+
 def import_upload_discard(token: str) -> None:
     if not TOKEN_PATTERN.match(token or ""):
         return
-    for path in _paths(token):
+    data_path, meta_path = _paths(token)
+    for path in (data_path, meta_path, meta_path.with_suffix(".claimed")):
         path.unlink(missing_ok=True)
 
 
@@ -794,7 +828,7 @@ def import_uploads_purge(*, now: float | None = None) -> int:
             old = now - path.stat().st_mtime > UPLOAD_MAX_AGE_SECONDS
         except OSError:
             continue
-        if old and path.suffix in (".data", ".json"):
+        if old and path.suffix in (".data", ".json", ".claimed"):
             path.unlink(missing_ok=True)
             gone += path.suffix == ".json"
     return gone

@@ -9,6 +9,7 @@ the post a draft; "Publish now" publishes it at the moment it is saved.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django import forms
 from django.conf import settings
@@ -73,10 +74,16 @@ class LocalizedTimeField(forms.TimeField):
         return super().to_python(value)
 
 
+# A whole tag (``<p>``, ``</strong>``, ``<script …>``): its presence makes the text markup for
+# the sanitizer; a lone ``<`` ("x<y") does not.
+_MARKUP = re.compile(r"<(?:/?[a-zA-Z][^<>]*|!--.*?--)>", re.DOTALL)
+
+
 def paragraphs_to_html(text: str) -> str:
-    """Text typed without any tag becomes paragraphs (an empty line between them) and line
-    breaks; text with tags is left to the sanitizer."""
-    if "<" in text:
+    """Text typed without any tag becomes paragraphs (an empty line between them) and
+    line breaks, its ``<`` and ``&`` kept as typed ("x<y"); text with tags is left to the
+    sanitizer."""
+    if _MARKUP.search(text):
         return text
     return linebreaks(text, autoescape=True)
 

@@ -54,8 +54,10 @@ from .models import Guide, GuideCalendar
 GUIDE_LANGUAGES = ("fa", "ar", "en")
 RTL_LANGUAGES = frozenset({"fa", "ar"})
 QUARTER_MONTHS = 3
-# The years a guide may be made for, by calendar.
-YEARS = {GuideCalendar.SOLAR: (1300, 1600), GuideCalendar.GREGORIAN: (1921, 2200)}
+# The years a guide may be made for, by calendar: those whose every day can also be written in
+# the lunar Hijri calendar of an Arabic guide (the month-start table runs from 1343 to 1500
+# AH, 1924–2077).
+YEARS = {GuideCalendar.SOLAR: (1304, 1455), GuideCalendar.GREGORIAN: (1925, 2076)}
 # How long the lists of the guide run, and how far past the quarter "expiring soon" looks.
 LIST_SIZE = 10
 TOP_SIZE = 5

@@ -26,6 +26,7 @@ The API shapes, checked against public documentation and code:
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -108,13 +109,13 @@ class MessengerClient:
 
     def send(self, *, chat_id: str, text: str, url: str = "") -> None:
         data, content_type = self.body(chat_id=str(chat_id), text=self.compose(text, url))
-        request = urllib.request.Request(
-            self.endpoint(),
-            data=data,
-            method="POST",
-            headers={"Content-Type": content_type, "Accept": "application/json"},
-        )
         try:
+            request = urllib.request.Request(
+                self.endpoint(),
+                data=data,
+                method="POST",
+                headers={"Content-Type": content_type, "Accept": "application/json"},
+            )
             with _opener.open(request, timeout=self.timeout) as response:
                 raw = response.read()
         except urllib.error.HTTPError as error:
@@ -127,6 +128,9 @@ class MessengerClient:
             raise MessengerError(f"timed out after {self.timeout:g} s") from None
         except OSError as error:
             raise MessengerError(f"connection failed: {error}") from None
+        except (http.client.HTTPException, ValueError) as error:
+            # A broken answer (bad status line, cut short) or an address without a scheme.
+            raise MessengerError(f"bad answer or address: {type(error).__name__}") from None
         try:
             answer = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):

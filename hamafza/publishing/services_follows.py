@@ -28,7 +28,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -50,6 +49,7 @@ from .models import (
     PostKind,
 )
 from .policies import FollowPolicy, MessengerAccountPolicy
+from .sanitize import html_text
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +200,8 @@ def followers_tell(
 
 
 def _plain(text: str, words: int = SUMMARY_WORDS) -> str:
-    return Truncator(" ".join(strip_tags(text or "").split())).words(words)
+    """A post's body as plain text (entities decoded, blocks apart), cut to ``words``."""
+    return Truncator(html_text(text or "")).words(words)
 
 
 def post_announce(*, post: Post, now: datetime.datetime | None = None) -> int:

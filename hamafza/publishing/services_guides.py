@@ -14,17 +14,20 @@ the committee to read, and raised again: the task is marked failed, nothing is h
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .guide import guide_pdf, quarter_bounds, quarter_check
 from .models import Guide, GuideStatus
 from .policies import GuidePolicy
+
+logger = logging.getLogger(__name__)
 
 guide_policy = GuidePolicy()
 # The longest failure kept on the guide (the rest is in the task's log).
@@ -113,7 +116,11 @@ def _render(guide: Guide, *, final: bool) -> bytes:
     try:
         return guide_pdf(guide=guide, final=final)
     except Exception as error:
-        message = f"{type(error).__name__}: {error}"[:RENDER_ERROR_MAX]
+        # The committee reads a sentence in its language; the technical detail goes to the log.
+        logger.exception("guide %s could not be rendered", guide.pk)
+        with translation.override(guide.language):
+            message = _("The PDF could not be made (%(reason)s). Try again, or tell the operator.")
+            message = (message % {"reason": type(error).__name__})[:RENDER_ERROR_MAX]
         Guide.objects.filter(pk=guide.pk).update(render_error=message, updated_at=timezone.now())
         raise
 
@@ -149,9 +156,14 @@ def guide_render(*, actor, guide: Guide) -> Guide:
             return locked
         locked.rendered_at = timezone.now()
         locked.render_error = ""
-        _save_with_pdf(
-            locked, data, prefix="proof", fields=["rendered_at", "render_error", "updated_at"]
-        )
+        fields = ["rendered_at", "render_error", "updated_at"]
+        if locked.status == GuideStatus.APPROVED:
+            # A new proof is not the one approved: the committee approves it again.
+            locked.status = GuideStatus.DRAFT
+            locked.approved_by = None
+            locked.approved_at = None
+            fields += ["status", "approved_by", "approved_at"]
+        _save_with_pdf(locked, data, prefix="proof", fields=fields)
     return locked
 
 
@@ -204,7 +216,9 @@ def guide_publish(*, actor, guide: Guide) -> Guide:
     data = _render(guide, final=True)
     with transaction.atomic():
         locked = Guide.objects.select_for_update().get(pk=guide.pk)
-        # Edited (back to draft) or published by someone else while the PDF was drawn.
+        if locked.status == GuideStatus.PUBLISHED:
+            return locked  # published by another task while this one drew: nothing more to do
+        # Edited (back to draft) while the PDF was drawn.
         _publish_check(actor, locked)
         if locked.introduction != guide.introduction:
             raise ValidationError(

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,6 +143,13 @@ def _save(post: Post, *, new_image: bool) -> None:
     try:
         with transaction.atomic():
             post.save()
+    except IntegrityError as error:
+        if new_image and post.image.name:
+            post.image.storage.delete(post.image.name)
+        # Two requests adding the same language's version at once: the second is told why.
+        raise ValidationError(
+            {"language": _("This post already has a version in that language.")}
+        ) from error
     except Exception:
         if new_image and post.image.name:
             post.image.storage.delete(post.image.name)

@@ -541,6 +541,10 @@ class PersonImporter(Importer):
 
     def row_check_permission(self, actor, cleaned) -> None:
         organization = cleaned["organization"]
+        if organization is None and not self._plain_member(cleaned):
+            raise ValidationError(
+                {"organization": _("A role or a position needs the organization it is in.")}
+            )
         if organization is not None and not self._plain_member(cleaned):
             if not membership_policy.allows(actor, "add", organization):
                 raise ValidationError(

@@ -185,8 +185,11 @@ def years_offered(*, calendar: str, region: str, today=None) -> list[int]:
 
 
 def _dashboard_key(*, year: int | None, calendar: str, region: str) -> str:
+    """The cache key of a view: its language, calendar, region, period, and the time zone its
+    days are cut in (a signed-in user's own zone makes other day boundaries)."""
     language = (get_language() or "fa").split("-")[0]
-    return f"{CACHE_PREFIX}:{language}:{calendar}:{region}:{year or 'all'}"
+    zone = timezone.get_current_timezone_name()
+    return f"{CACHE_PREFIX}:{language}:{calendar}:{region}:{zone}:{year or 'all'}"
 
 
 def dashboard_get(*, year: int | None, calendar: str, region: str) -> Report:

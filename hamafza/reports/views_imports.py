@@ -25,8 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from hamafza.core.imports import (
     import_run,
     import_template_response,
+    import_upload_claim,
     import_upload_discard,
-    import_upload_get,
     import_upload_keep,
 )
 from hamafza.core.text import digits_localize
@@ -118,11 +118,11 @@ def import_template(request, kind: str, fmt: str):
 def import_commit(request, token: str):
     """Import the file kept after a clean dry run: every row is checked again, and all of them
     are saved or none. The file is deleted either way."""
-    upload = import_upload_get(token=token, user=request.user)
+    upload = import_upload_claim(token=token, user=request.user)
     if upload is None:
         raise Http404(_("This upload is no longer kept; upload the file again."))
-    importer = _importer(request, upload.kind)
     try:
+        importer = _importer(request, upload.kind)
         with upload.path.open("rb") as file:
             report = _run(request, importer, file, commit=True)
     finally:

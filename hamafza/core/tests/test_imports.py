@@ -418,6 +418,21 @@ def test_a_kept_file_is_found_by_its_user_only(import_dir, django_user_model):
     assert list(import_dir.iterdir()) == []
 
 
+def test_a_kept_file_is_claimed_for_one_commit_only(import_dir, django_user_model):
+    # Given a kept file
+    owner = django_user_model.objects.create(username="owner")
+    upload = SimpleUploadedFile("languages.csv", b"code,name\nxa,Alpha\n")
+    token = import_upload_keep(file=upload, user=owner, kind="languages")
+    # When two confirmations (a double click) claim it
+    first = imports.import_upload_claim(token=token, user=owner)
+    second = imports.import_upload_claim(token=token, user=owner)
+    # Then only the first gets it, and discarding it leaves nothing behind
+    assert first is not None and first.path.read_bytes() == b"code,name\nxa,Alpha\n"
+    assert second is None
+    import_upload_discard(token)
+    assert list(import_dir.iterdir()) == []
+
+
 @pytest.mark.parametrize("token", ["", "../../etc/passwd", "a" * 20, "x" * 31 + "/"])
 def test_a_token_that_could_not_be_ours_finds_nothing(import_dir, django_user_model, token):
     user = django_user_model.objects.create(username="owner")
@@ -437,3 +452,22 @@ def test_kept_files_go_after_a_day(import_dir, django_user_model, monkeypatch):
     )
     assert import_uploads_purge(now=later + imports.UPLOAD_MAX_AGE_SECONDS + 60) == 1
     assert list(import_dir.iterdir()) == []
+
+
+def test_a_workbook_that_claims_a_huge_sheet_is_read_quickly():
+    # Given a small XLSX whose one far cell makes the sheet claim 200,000 rows × 16,000 columns
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["code", "name"])
+    sheet.append(["xa", "Alpha"])
+    sheet.cell(row=200_000, column=16_000, value="far")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    # When it is read
+    started = time.monotonic()
+    report = run(buffer.getvalue())
+
+    # Then the reader stops where the data ends, in well under a second
+    assert time.monotonic() - started < 5
+    assert [row.number for row in report.rows] == [2]

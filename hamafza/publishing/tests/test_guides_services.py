@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
+from django.utils.translation import gettext
 
 from hamafza.core.permissions import SYSTEM
 from hamafza.directory.models import Role
@@ -242,9 +243,15 @@ def test_a_failed_rendering_is_recorded_and_raised(committee, monkeypatch):
     # When a proof is asked for, the failure reaches the caller
     with pytest.raises(RuntimeError):
         guide_render(actor=committee, guide=guide)
-    # And it is kept on the guide for the committee to read; no proof is claimed
+    # And it is kept on the guide for the committee to read, in the guide's language (the
+    # technical detail goes to the log); no proof is claimed
     guide.refresh_from_db()
-    assert guide.render_error == "RuntimeError: the font could not be read"
+    with translation.override(guide.language):
+        expected = gettext(
+            "The PDF could not be made (%(reason)s). Try again, or tell the operator."
+        ) % {"reason": "RuntimeError"}
+    assert guide.render_error == expected
+    assert "the font could not be read" not in guide.render_error
     assert guide.rendered_at is None and not guide.pdf
     # And a later success clears it
     monkeypatch.setattr(services_guides, "guide_pdf", lambda *, guide, final=False: FAKE_PDF)
@@ -265,7 +272,7 @@ def test_a_failed_publication_leaves_the_guide_approved(committee, fast_pdf, mon
         guide_publish(actor=committee, guide=guide)
     guide.refresh_from_db()
     assert guide.status == GuideStatus.APPROVED and guide.published_at is None
-    assert "disk full" in guide.render_error
+    assert "OSError" in guide.render_error
 
 
 def test_a_proof_of_a_text_changed_meanwhile_is_dropped(committee, monkeypatch):
@@ -367,3 +374,39 @@ def test_no_one_but_the_committee_writes_a_guide(outsiders, who, fast_pdf):
     approved.refresh_from_db()
     assert draft.status == GuideStatus.DRAFT and draft.introduction != "نفوذ"
     assert approved.status == GuideStatus.APPROVED
+
+
+def test_a_new_proof_of_an_approved_guide_needs_approval_again(committee, fast_pdf):
+    # Given an approved guide
+    guide = guide_approve(
+        actor=committee, guide=guide_render(actor=committee, guide=GuideFactory())
+    )
+    assert guide.status == GuideStatus.APPROVED
+    # When another proof is rendered
+    guide = guide_render(actor=committee, guide=guide)
+    # Then what was approved is no longer the proof on file: the guide is a draft again
+    assert guide.status == GuideStatus.DRAFT and guide.approved_at is None
+
+
+def test_two_publications_drawn_at_once_publish_once(committee, monkeypatch):
+    # Given an approved guide, and a second task publishing it while the first draws its PDF
+    monkeypatch.setattr(services_guides, "guide_pdf", lambda *, guide, final=False: FAKE_PDF)
+    guide = guide_approve(
+        actor=committee, guide=guide_render(actor=committee, guide=GuideFactory())
+    )
+    published = {}
+
+    def drawing(*, guide, final=False):
+        if not published:
+            monkeypatch.setattr(
+                services_guides, "guide_pdf", lambda *, guide, final=False: FAKE_PDF
+            )
+            published["guide"] = guide_publish(actor=committee, guide=guide)
+        return FAKE_PDF
+
+    monkeypatch.setattr(services_guides, "guide_pdf", drawing)
+    # When the first task finishes drawing
+    first = guide_publish(actor=committee, guide=guide)
+    # Then it finds the guide published and leaves it as the other task made it, no error
+    assert first.status == GuideStatus.PUBLISHED
+    assert first.pdf.name == published["guide"].pdf.name

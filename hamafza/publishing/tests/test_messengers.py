@@ -157,6 +157,16 @@ def test_a_refused_connection_is_reported(settings):
         client_for(Messenger.TELEGRAM).send(chat_id="1", text=TEXT)
 
 
+def test_an_address_without_a_scheme_is_reported_not_raised(settings):
+    # Given an operator who wrote the base URL without "https://"
+    settings.HAMAFZA_BALE_TOKEN = "t"
+    settings.HAMAFZA_BALE_URL = "tapi.bale.ai"
+
+    # Then a send is a delivery failure with its reason, not an exception that stops the batch
+    with pytest.raises(MessengerError, match="bad answer or address: ValueError"):
+        client_for(Messenger.BALE).send(chat_id="1", text=TEXT)
+
+
 def test_a_redirect_is_not_followed(fake_messenger):
     fake_messenger.reply(302, {"ok": True})
 

@@ -636,3 +636,19 @@ def test_a_chosen_language_lists_exactly_the_posts_written_in_it(client, version
     listed = _listed(client, "fa", "?language=en")
     # Then the English version is listed, and nothing else
     assert listed == [versions["english"].pk]
+
+
+def test_plain_text_with_a_less_than_sign_is_kept_whole(client, post_actors, post_org):
+    # Given an editor who types plain text with "<" in it (no tag)
+    client.force_login(post_actors["editor"])
+    text = "ظرفیت<۵۰ نفر و x<y\nخط سوم"
+
+    # When they save the post
+    response = client.post(
+        f"{CREATE}?organization={post_org.pk}", _form(body=text, title="متن ساده")
+    )
+
+    # Then it is kept as typed, in paragraphs, nothing after "<" lost
+    assert response.status_code == 302
+    body = Post.objects.get(title="متن ساده").body
+    assert "ظرفیت&lt;۵۰ نفر و x&lt;y<br>خط سوم" in body

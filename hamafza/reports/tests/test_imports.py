@@ -239,6 +239,17 @@ def test_a_coordinator_imports_people_without_an_organization(world):
     assert not Person.objects.get(name="سخنران مهمان").memberships.exists()
 
 
+def test_a_role_or_a_position_without_an_organization_is_refused(world):
+    # Given a coordinator's file naming a role and a position, but no organization
+    rows = [["name", "role", "position"], ["دبیر بی‌سازمان", "editor", "دبیر"]]
+    # When it is imported, the row is refused on its organization, and nothing is saved
+    with translation.override("en"):
+        report = run("people", world.coordinator, rows)
+    assert errors_of(report) == [(2, "organization")]
+    assert messages_of(report) == ["A role or a position needs the organization it is in."]
+    assert not Person.objects.filter(name="دبیر بی‌سازمان").exists()
+
+
 # --- volunteer groups --------------------------------------------------------------------------
 
 GROUP_HEADER = ["organization", "sponsor", "registration_number", "registered_on", "size"]
