@@ -89,6 +89,11 @@ class OrganizationPolicy(OrganizationRolePolicy):
     def can_manage_members(self, user, obj) -> bool:
         return is_coordinator(user) or has_role(user, obj.pk, Role.OWNER)
 
+    def is_staff(self, user, obj) -> bool:
+        """Whether the user works for the organization (any role) or coordinates the network:
+        who reads its internal figures (``reports``' statistics)."""
+        return is_coordinator(user) or has_role(user, obj.pk, Role.VIEWER)
+
 
 class MembershipPolicy(OrganizationRolePolicy):
     """Owners of an organization (and coordinators) manage who holds which role in it."""

@@ -13,7 +13,6 @@ from hamafza.core.exports import Column, export_response
 from hamafza.core.forms import form_errors_from
 from hamafza.core.paging import query_without_page
 from hamafza.core.params import id_param
-from hamafza.core.permissions import is_coordinator
 from hamafza.directory import presenters, selectors, services
 from hamafza.directory.forms import MembershipForm, OrganizationForm, RelationForm
 from hamafza.directory.models import (
@@ -21,9 +20,8 @@ from hamafza.directory.models import (
     Organization,
     OrganizationKind,
     OrganizationRelation,
-    Role,
 )
-from hamafza.directory.policies import has_role, organization_policy, relation_policy
+from hamafza.directory.policies import organization_policy, relation_policy
 
 PAGE_SIZE = 24
 EXPORT_CHUNK = 2000
@@ -142,8 +140,7 @@ def organization_detail(request, pk: int):
         "can_change": organization_policy.can_change(request.user, organization),
         "can_manage_members": organization_policy.can_manage_members(request.user, organization),
         "can_add_child": organization_policy.can_add(request.user, organization),
-        "is_staff_of": is_coordinator(request.user)
-        or has_role(request.user, organization.pk, Role.VIEWER),
+        "is_staff_of": organization_policy.is_staff(request.user, organization),
     }
     return render(request, "directory/detail.html", context)
 

@@ -5,9 +5,8 @@ organization's statistics (members-only channels included) are for its
 staff, from the viewer role up, and for the network's coordinators.
 """
 
-from hamafza.core.permissions import Policy, is_coordinator
-from hamafza.directory.models import Role
-from hamafza.directory.policies import has_role
+from hamafza.core.permissions import Policy
+from hamafza.directory.policies import organization_policy
 
 
 class OrganizationStatisticsPolicy(Policy):
@@ -18,7 +17,7 @@ class OrganizationStatisticsPolicy(Policy):
     def can_view(self, user, obj=None) -> bool:
         if obj is None:
             return False
-        return is_coordinator(user) or has_role(user, obj.pk, Role.VIEWER)
+        return organization_policy.is_staff(user, obj)
 
 
 organization_statistics_policy = OrganizationStatisticsPolicy()
