@@ -198,7 +198,11 @@ class Broadcast(SearchableMixin):
         verbose_name_plural = _("broadcasts")
         indexes = [
             models.Index(fields=["status", "scheduled_start"], name="broadcast_status_start"),
-            models.Index(fields=["channel", "status"], name="broadcast_channel_status"),
+            # A publish's candidates (services._publish_candidates): the channel's live and
+            # scheduled broadcasts, and those ended since a moment, without reading the rest.
+            models.Index(
+                fields=["channel", "status", "ended_at"], name="broadcast_channel_status_end"
+            ),
         ]
 
     def __str__(self) -> str:
