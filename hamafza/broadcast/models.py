@@ -203,6 +203,9 @@ class Broadcast(SearchableMixin):
             models.Index(
                 fields=["channel", "status", "ended_at"], name="broadcast_channel_status_end"
             ),
+            # The live broadcast an ending publish names by its key (services.publish_done),
+            # without reading every broadcast the key ever fed.
+            models.Index(fields=["live_key", "status"], name="broadcast_live_key_status"),
         ]
 
     def __str__(self) -> str:

@@ -284,13 +284,14 @@ def _event(
     outcome: str,
     reason: str = "",
     channel: Channel | None = None,
+    channel_id: int | None = None,
     broadcast: Broadcast | None = None,
     key_prefix: str = "",
     address: str | None = None,
     detail: str = "",
 ) -> None:
     IngestEvent.objects.create(
-        channel=channel,
+        channel_id=channel.pk if channel is not None else channel_id,
         broadcast=broadcast,
         outcome=outcome,
         reason=reason,
@@ -302,7 +303,7 @@ def _event(
         log.warning(
             "ingest refused: %s (channel %s, broadcast %s, key %s…, from %s) %s",
             reason,
-            getattr(channel, "pk", None),
+            getattr(channel, "pk", channel_id),
             getattr(broadcast, "pk", None),
             key_prefix,
             address,
@@ -613,6 +614,10 @@ def _publish_refuse(broadcast: Broadcast, reason: str, *, detail: str = "") -> P
     return PublishDecision(False, reason, locked)
 
 
+# What ending a broadcast reads of it (the ingest's publish_done calls it on every stop).
+END_BROADCAST = Columns(Broadcast, ("id", "channel_id", "status"), "b")
+
+
 def publish_done(*, app: str, stream: str, key: str = "") -> Broadcast | None:
     """The ingest says a stream stopped. Either application may say it; the first one ends it."""
     broadcast_id = broadcast_id_from_ingest_name(stream)
@@ -621,25 +626,45 @@ def publish_done(*, app: str, stream: str, key: str = "") -> Broadcast | None:
     if not key:
         return None
     # ``live`` reports its own stream name (c<id>): the key finds the live broadcast.
-    found = Q(live_key__key_hash=key_hash(key), status=BroadcastStatus.LIVE)
-    return _broadcast_end_where(found, reason="ended")
+    connection = connections[Broadcast.objects.db]
+    keys = PUBLISH_KEY
+    found = (
+        f"{END_BROADCAST.column(connection, 'live_key')} = (SELECT {keys.column(connection, 'id')}"
+        f" FROM {keys.table(connection)} WHERE {keys.column(connection, 'key_hash')} = %s)"
+        f" AND {END_BROADCAST.column(connection, 'status')} = %s"
+    )
+    return _broadcast_end_where(found, [key_hash(key), BroadcastStatus.LIVE.value], reason="ended")
 
 
 def broadcast_end(*, broadcast_id: int, reason: str = "ended") -> Broadcast | None:
     """Mark a live broadcast ended (safe to repeat) and archive it once its recording is in."""
-    return _broadcast_end_where(Q(pk=broadcast_id), reason=reason)
+    connection = connections[Broadcast.objects.db]
+    found = f"{END_BROADCAST.column(connection, 'id')} = %s"
+    return _broadcast_end_where(found, [broadcast_id], reason=reason)
 
 
-def _broadcast_end_where(where: Q, *, reason: str) -> Broadcast | None:
+def _broadcast_end_where(where: str, params: list, *, reason: str) -> Broadcast | None:
+    """End the first broadcast meeting ``where`` (SQL over ``END_BROADCAST``'s alias), if live.
+
+    Read by a written statement, as the publish's key is (``_publish_key``): built by the
+    ORM, with its join to the key, the query cost 0.9 ms of Python, fifteen times the
+    statement itself.
+    """
     now = timezone.now()
+    connection = connections[Broadcast.objects.db]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT {END_BROADCAST.select(connection)} FROM {END_BROADCAST.table(connection)}"
+        f" WHERE {where} ORDER BY {END_BROADCAST.column(connection, 'id')} LIMIT 1{lock}"
+    )
     with transaction.atomic():
-        broadcast = _first(
-            Broadcast.objects.select_for_update()
-            .select_related("channel")
-            .filter(where)
-            .order_by("id")
-        )
-        if broadcast is None or broadcast.status != BroadcastStatus.LIVE:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        broadcast = END_BROADCAST.instance(connection, row)
+        if broadcast.status != BroadcastStatus.LIVE:
             return broadcast
         broadcast.status = BroadcastStatus.ENDED
         broadcast.ended_at = now
@@ -648,7 +673,7 @@ def _broadcast_end_where(where: Q, *, reason: str) -> Broadcast | None:
         _event(
             outcome=IngestOutcome.ENDED,
             reason=reason,
-            channel=broadcast.channel,
+            channel_id=broadcast.channel_id,
             broadcast=broadcast,
         )
         _archive_maybe(broadcast)
