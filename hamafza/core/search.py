@@ -18,8 +18,10 @@ Both SQLite tables are external-content tables over the model's own table,
 kept in step by triggers, so no text is stored twice.
 """
 
+import contextlib
+
 from django.db import connections, migrations
-from django.db.models import QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from hamafza.core.text import normalize
@@ -61,13 +63,25 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+class _WordsMatch(Func):
+    """``to_tsvector('simple', key) @@ to_tsquery('simple', query)`` on PostgreSQL.
+
+    Written exactly as the word index's expression, so that the index serves it; a
+    condition on the row itself, so that the planner weighs it with the others (as a
+    subquery of ids it was joined by hash to a scan of the whole table).
+    """
+
+    arg_joiner = ") @@ to_tsquery('simple', "
+    template = "to_tsvector('simple', %(expressions)s)"
+    output_field = BooleanField()
+
+
 def search_filter(queryset: QuerySet, query: str) -> QuerySet:
     """Rows of ``queryset`` whose search key matches every word of ``query``."""
     terms = search_terms(query)
     if not terms:
         return queryset
     model = queryset.model
-    table = model._meta.db_table
     long_terms = [t for t in terms if len(t) >= TRIGRAM]
     short_terms = [t for t in terms if len(t) < TRIGRAM]
     vendor = connections[queryset.db].vendor
@@ -89,22 +103,69 @@ def search_filter(queryset: QuerySet, query: str) -> QuerySet:
         for term in long_terms:
             queryset = queryset.filter(search_key__contains=term)
         if short_terms:
-            # The expression must read exactly as the index's for the index to
-            # serve it. A subquery of its own, like SQLite's: the queryset may
-            # itself become a subquery, where Django renames its table.
             tsquery = " & ".join("'" + t.replace("'", "''") + "':*" for t in short_terms)
-            pk = model._meta.pk.column
-            queryset = queryset.filter(
-                pk__in=RawSQL(
-                    f'SELECT "{pk}" FROM "{table}" '
-                    f"WHERE to_tsvector('simple', \"search_key\") @@ to_tsquery('simple', %s)",
-                    [tsquery],
-                )
-            )
+            queryset = queryset.filter(_WordsMatch(F("search_key"), Value(tsquery)))
         return queryset
     for term in terms:  # any other database: correct, unindexed
         queryset = queryset.filter(search_key__contains=term)
     return queryset
+
+
+def prefix_q(field: str, prefix: str, *, using: str) -> Q:
+    """Rows whose ``field`` begins with ``prefix``, in a form the field's index serves.
+
+    Where the database orders text by code point (SQLite; PostgreSQL with the C
+    collation, as ``scripts/pg_cluster.sh`` creates it), the same rows are also given as
+    a range of the index: every string that begins with ``x`` lies between ``x`` and
+    ``x`` with its last character one higher. Without the range, PostgreSQL may read
+    the index from its start to find them, and SQLite's LIKE, which ignores ASCII
+    case, cannot use an index at all. Under a language's collation the range may
+    differ from the prefix, so there only the prefix is asked.
+    """
+    begins = Q(**{f"{field}__startswith": prefix})
+    if not prefix or prefix[-1] == chr(0x10FFFF) or not code_point_order(using):
+        return begins
+    above = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return begins & Q(**{f"{field}__gte": prefix, f"{field}__lt": above})
+
+
+@contextlib.contextmanager
+def index_order(*, using: str):
+    """Inside a transaction: the statements read rows in an index's order rather than sort.
+
+    On PostgreSQL, ``SET LOCAL enable_sort = off`` until the transaction ends. For a
+    query whose matches the caller knows to be many (see directory's ``_search_first``),
+    where the planner's guess of how many would have it sort them all. Elsewhere, nothing.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_sort = off")
+    yield
+
+
+_CODE_POINT_ORDER: dict[str, bool] = {}
+CODE_POINT_COLLATIONS = {"c", "posix", "c.utf8", "c.utf-8"}
+
+
+def code_point_order(using: str) -> bool:
+    """Whether the database ``using`` compares text by code point (asked once per process)."""
+    if using not in _CODE_POINT_ORDER:
+        connection = connections[using]
+        if connection.vendor == "sqlite":
+            ordered = True  # BINARY: UTF-8 bytes, in code point order
+        elif connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT datcollate, datlocprovider FROM pg_database"
+                    " WHERE datname = current_database()"
+                )
+                collate, provider = cursor.fetchone()
+            ordered = provider == "c" and collate.lower() in CODE_POINT_COLLATIONS
+        else:
+            ordered = False
+        _CODE_POINT_ORDER[using] = ordered
+    return _CODE_POINT_ORDER[using]
 
 
 class _SearchIndexOperation(migrations.operations.base.Operation):

@@ -25,7 +25,7 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 if not SECURE_HSTS_PRELOAD:
     # Preloading is a commitment an operator makes for their own domain (and its
     # subdomains) with the browsers' list; it is theirs to switch on, not ours.
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405  (default and private as in base)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -3,7 +3,8 @@
 import pytest
 from django.db import connection
 
-from hamafza.core.search import search_filter, search_key_compute, search_terms
+from hamafza.core.search import prefix_q, search_filter, search_key_compute, search_terms
+from hamafza.core.text import normalize
 from hamafza.directory.models import Membership, Organization
 from hamafza.directory.tests.factories import MembershipFactory, OrganizationFactory
 
@@ -138,3 +139,28 @@ def test_every_searchable_table_keeps_its_index_triggers():
         if f"{table}_{kind}_{event}" not in triggers
     ]
     assert not missing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["هیئت", "ab", "a", "z", "قم", "ي"])
+def test_prefix_q_finds_exactly_the_keys_that_begin_with_it(prefix):
+    # Given names around the prefix's range, its last letter one higher among them
+    key = normalize(prefix)
+    above = key[:-1] + chr(ord(key[-1]) + 1)
+    names = [
+        prefix,
+        prefix + " آخر",
+        prefix + "z",
+        above,
+        above + "a",
+        key[:-1] or "-",
+        "0",
+        "\u06cc",
+    ]
+    for name in names:
+        OrganizationFactory(name=name)
+    # When they are asked for by prefix_q, Then exactly those that begin with it come
+    rows = Organization.objects.all()
+    expected = {o.pk for o in rows if o.name_key.startswith(key)}
+    found = set(rows.filter(prefix_q("name_key", key, using=rows.db)).values_list("pk", flat=True))
+    assert found == expected and expected
