@@ -133,15 +133,25 @@ def prefix_q(field: str, prefix: str, *, using: str) -> Q:
 def index_order(*, using: str):
     """Inside a transaction: the statements read rows in an index's order rather than sort.
 
-    On PostgreSQL, ``SET LOCAL enable_sort = off`` until the transaction ends. For a
-    query whose matches the caller knows to be many (see directory's ``_search_first``),
-    where the planner's guess of how many would have it sort them all. Elsewhere, nothing.
+    On PostgreSQL, sorting is switched off (``enable_sort``) for the block and put back
+    after it, also when the block runs in a transaction that goes on. For a query whose
+    matches the caller knows to be many (see directory's ``_search_first``), where the
+    planner's guess of how many would have it sort them all. Elsewhere, nothing.
+    If the block fails, the savepoint or transaction around it is rolled back, and the
+    setting with it.
     """
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_sort = off")
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_sort'), set_config('enable_sort', 'off', true)"
+        )
+        previous = cursor.fetchone()[0]
     yield
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_sort', %s, true)", [previous])
 
 
 _CODE_POINT_ORDER: dict[str, bool] = {}

@@ -164,3 +164,27 @@ def test_prefix_q_finds_exactly_the_keys_that_begin_with_it(prefix):
     expected = {o.pk for o in rows if o.name_key.startswith(key)}
     found = set(rows.filter(prefix_q("name_key", key, using=rows.db)).values_list("pk", flat=True))
     assert found == expected and expected
+
+
+@pytest.mark.django_db
+def test_index_order_puts_sorting_back_after_its_block():
+    from django.db import transaction
+
+    from hamafza.core.search import index_order
+
+    def sorting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_sort')")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "postgresql":
+        with index_order(using="default"):
+            pass  # nothing to switch: the block runs as it is
+        return
+    # Given a transaction that goes on after the block (as the test's own does)
+    with transaction.atomic():
+        with index_order(using="default"):
+            # When the block runs, Then sorting is off in it
+            assert sorting() == "off"
+        # And on again after it, within the same transaction
+        assert sorting() == "on"
