@@ -188,3 +188,48 @@ def test_index_order_puts_sorting_back_after_its_block():
             assert sorting() == "off"
         # And on again after it, within the same transaction
         assert sorting() == "on"
+
+
+def _searchable_tables() -> list[str]:
+    from django.apps import apps
+
+    from hamafza.core.models import SearchableMixin
+
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models()
+        if issubclass(model, SearchableMixin)
+        and not model._meta.abstract
+        and model._meta.db_table not in UNINDEXED_SEARCHABLE
+    )
+
+
+# Places keep a search key but have no search index: a few hundred rows each, shipped as
+# data, chosen from lists; nothing searches them through ``search_filter``.
+UNINDEXED_SEARCHABLE = {"core_country", "core_province", "core_city"}
+
+
+@pytest.mark.django_db
+def test_every_searchable_model_has_its_search_indexes_after_the_migrations():
+    # A migration that rebuilds a searchable table on SQLite (any AlterField does) drops
+    # the triggers that keep its FTS5 tables in step: its search would silently go stale.
+    tables = _searchable_tables()
+    assert tables
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+        else:
+            cursor.execute("SELECT indexname FROM pg_indexes")
+        present = {row[0] for row in cursor.fetchall()}
+    missing = set()
+    for table in tables:
+        if connection.vendor == "sqlite":
+            wanted = {
+                f"{table}_{suffix}{end}"
+                for suffix in ("search", "words")
+                for end in ("", "_ai", "_ad", "_au")
+            }
+        else:
+            wanted = {f"{table}_search_trgm", f"{table}_search_words"}
+        missing.update(wanted - present)
+    assert not missing, sorted(missing)
