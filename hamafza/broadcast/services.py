@@ -396,8 +396,9 @@ def _publish_candidates_sql(connection) -> str:
     """The candidates query of ``_publish_candidates``, for one database backend.
 
     The rows are found by four index lookups joined with UNION ALL (the key's own by
-    primary key; the live, the scheduled and the recently ended ones through the
-    channel/status/ended index), then read and locked by primary key. A single
+    primary key; the live and the recently ended ones through (channel, status,
+    ended_at); the scheduled ones through (status, scheduled_start)), then read and
+    locked by primary key. A single
     WHERE with ORs would walk every broadcast the channel ever had: a channel that
     broadcasts daily has a thousand after three years.
     """
