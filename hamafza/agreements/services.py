@@ -55,6 +55,7 @@ from hamafza.agreements.policies import (
     prospect_policy,
     review_policy,
 )
+from hamafza.core.writes import unknown_fields_refuse
 from hamafza.directory.models import Organization, Person, Role
 
 S = AgreementState
@@ -90,14 +91,6 @@ class PartyInput:
 
 def _actor_user(actor):
     return actor if getattr(actor, "pk", None) is not None else None
-
-
-def _unknown_fields(values: dict, allowed: frozenset[str]) -> None:
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValidationError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
 
 
 def _parties_check(parties: list[PartyInput]) -> None:
@@ -144,7 +137,7 @@ def agreement_create(
     ``state`` may be draft (the default) or, to record an agreement signed
     before it was registered, active: then it needs a signing date.
     """
-    _unknown_fields(values, AGREEMENT_FIELDS)
+    unknown_fields_refuse(values, AGREEMENT_FIELDS)
     owner = values.get("owner")
     agreement_policy.check(actor, "add", owner)
     if state not in (S.DRAFT, S.ACTIVE):
@@ -174,7 +167,7 @@ def agreement_update(
     *, actor, agreement: Agreement, subjects: Iterable[Any] | None = None, **values
 ) -> Agreement:
     """Change an agreement's details (never its state: see ``agreement_transition``)."""
-    _unknown_fields(values, AGREEMENT_FIELDS)
+    unknown_fields_refuse(values, AGREEMENT_FIELDS)
     agreement_policy.check(actor, "change", agreement)
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
@@ -360,7 +353,7 @@ def _successor_make(
     cooperation goes on where it was.
     """
     agreement_policy.check(actor, "change", agreement)
-    _unknown_fields(values, AGREEMENT_FIELDS - {"owner", "scope", "province", "parent"})
+    unknown_fields_refuse(values, AGREEMENT_FIELDS - {"owner", "scope", "province", "parent"})
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if to_state not in locked.allowed_transitions():
@@ -739,7 +732,9 @@ def committee_create(
 
 def committee_update(*, actor, committee: Committee, **values) -> Committee:
     agreement_part_policy.check(actor, "change", committee)
-    _unknown_fields(values, frozenset({"name", "names", "secretary", "status", "established_on"}))
+    unknown_fields_refuse(
+        values, frozenset({"name", "names", "secretary", "status", "established_on"})
+    )
     with transaction.atomic():
         locked = (
             Committee.objects.select_for_update().select_related("agreement").get(pk=committee.pk)
@@ -833,7 +828,7 @@ APPOINTMENT_FIELDS = frozenset(
 
 
 def appointment_create(*, actor, **values) -> Appointment:
-    _unknown_fields(values, APPOINTMENT_FIELDS)
+    unknown_fields_refuse(values, APPOINTMENT_FIELDS)
     appointment_policy.check(actor, "add", values.get("issuer"))
     appointment = Appointment(**values)
     appointment.full_clean()
@@ -843,7 +838,7 @@ def appointment_create(*, actor, **values) -> Appointment:
 
 
 def appointment_update(*, actor, appointment: Appointment, **values) -> Appointment:
-    _unknown_fields(values, APPOINTMENT_FIELDS - {"issuer"})
+    unknown_fields_refuse(values, APPOINTMENT_FIELDS - {"issuer"})
     appointment_policy.check(actor, "change", appointment)
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)

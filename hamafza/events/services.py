@@ -29,6 +29,7 @@ from hamafza.core.calendars import (
     lunar_to_gregorian,
 )
 from hamafza.core.models import LunarRegion
+from hamafza.core.writes import unknown_fields_refuse
 from hamafza.directory.models import Organization, Person
 from hamafza.events.models import (
     Event,
@@ -97,14 +98,6 @@ RULE_FIELDS = frozenset(
         "language",
     }
 )
-
-
-def _unknown_fields(values: dict, allowed: frozenset[str]) -> None:
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValidationError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -196,7 +189,7 @@ OCCASION_FIELDS = frozenset(
 
 def occasion_save(*, actor, occasion: Occasion | None = None, **values) -> Occasion:
     """Create an occasion, or change one; its dates are recomputed in the same transaction."""
-    _unknown_fields(values, OCCASION_FIELDS)
+    unknown_fields_refuse(values, OCCASION_FIELDS)
     occasion_policy.check(actor, "add" if occasion is None else "change", occasion)
     with transaction.atomic():
         if occasion is None:
@@ -465,7 +458,7 @@ def _event_relations(event: Event, relations: dict) -> None:
 def event_create(*, actor, **values) -> Event:
     """Schedule an event for ``organizer``; its occurrences are written in the same
     transaction. Refused, with nothing saved, when the rule or place does not hold."""
-    _unknown_fields(values, EVENT_FIELDS | EVENT_RELATIONS)
+    unknown_fields_refuse(values, EVENT_FIELDS | EVENT_RELATIONS)
     relations = {key: values.pop(key) for key in EVENT_RELATIONS if key in values}
     event_policy.check(actor, "add", values.get("organizer"))
     event = Event(**values)
@@ -491,7 +484,7 @@ def _hijri_fields(event: Event) -> None:
 
 
 def event_update(*, actor, event: Event, **values) -> Event:
-    _unknown_fields(values, EVENT_FIELDS | EVENT_RELATIONS)
+    unknown_fields_refuse(values, EVENT_FIELDS | EVENT_RELATIONS)
     relations = {key: values.pop(key) for key in EVENT_RELATIONS if key in values}
     event_policy.check(actor, "change", event)
     if "organizer" in values and values["organizer"] != event.organizer:

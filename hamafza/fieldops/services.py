@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.core.boundaries import point_in_country
+from hamafza.core.writes import recorded_actor, unknown_fields_refuse
 from hamafza.directory.models import Organization, OrganizationKind
 from hamafza.fieldops.models import (
     CAMP_MAX_DAYS,
@@ -54,18 +55,6 @@ QUARTER_DAYS = 90
 ACTIVE_QUARTERS = 3
 
 
-def _unknown_fields(values: dict, allowed: frozenset[str]) -> None:
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValidationError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
-
-
-def _actor_or_none(actor):
-    return actor if getattr(actor, "pk", None) else None
-
-
 def _place_errors(*, country, province=None, city=None, latitude=None, longitude=None) -> dict:
     """A city outside its province, or a point outside its country."""
     errors = {}
@@ -90,7 +79,7 @@ GROUP_FIELDS = frozenset({"registration_number", "registered_on", "sponsor", "si
 
 def group_register(*, actor, organization: Organization, sponsor: Organization, **values):
     """Register a directory organization of kind "volunteer group" under its sponsoring body."""
-    _unknown_fields(values, GROUP_FIELDS - {"sponsor"})
+    unknown_fields_refuse(values, GROUP_FIELDS - {"sponsor"})
     group_policy.check(actor, "add", sponsor)
     if organization.kind != OrganizationKind.VOLUNTEER_GROUP:
         raise ValidationError(
@@ -104,7 +93,7 @@ def group_register(*, actor, organization: Organization, sponsor: Organization, 
 
 
 def group_update(*, actor, group: VolunteerGroup, **values) -> VolunteerGroup:
-    _unknown_fields(values, GROUP_FIELDS)
+    unknown_fields_refuse(values, GROUP_FIELDS)
     group_policy.check(actor, "change", group)
     if "sponsor" in values and values["sponsor"] != group.sponsor:
         group_policy.check(actor, "add", values["sponsor"])
@@ -300,9 +289,9 @@ def camp_create(
     **values,
 ) -> Camp:
     """A group logs a camp; it waits for its sponsoring body's approval. All or nothing."""
-    _unknown_fields(values, CAMP_FIELDS)
+    unknown_fields_refuse(values, CAMP_FIELDS)
     camp_policy.check(actor, "add", group)
-    camp = Camp(group=group, created_by=_actor_or_none(actor), **values)
+    camp = Camp(group=group, created_by=recorded_actor(actor), **values)
     _camp_check(camp)
     camp.full_clean(exclude=["created_by", "decided_by"])
     rows = _services_build(camp, services)
@@ -327,7 +316,7 @@ def camp_create(
 def camp_update(
     *, actor, camp: Camp, services: Iterable[ServiceInput] | None = None, **values
 ) -> Camp:
-    _unknown_fields(values, CAMP_FIELDS)
+    unknown_fields_refuse(values, CAMP_FIELDS)
     camp_policy.check(actor, "change", camp)
     with transaction.atomic():
         locked = Camp.objects.select_for_update().get(pk=camp.pk)
@@ -378,7 +367,7 @@ def camp_decide(*, actor, camp: Camp, approve: bool, note: str = "") -> Camp:
         if locked.status != CampStatus.SUBMITTED:
             raise ValidationError(_("This camp has already been decided."))
         locked.status = CampStatus.APPROVED if approve else CampStatus.REJECTED
-        locked.decided_by = _actor_or_none(actor)
+        locked.decided_by = recorded_actor(actor)
         locked.decided_at = timezone.now()
         locked.decision_note = (note or "").strip()[:500]
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
@@ -415,7 +404,7 @@ DISTRIBUTION_FIELDS = frozenset(
 
 
 def campaign_create(*, actor, organizer: Organization, **values) -> Campaign:
-    _unknown_fields(values, CAMPAIGN_FIELDS)
+    unknown_fields_refuse(values, CAMPAIGN_FIELDS)
     campaign_policy.check(actor, "add", organizer)
     campaign = Campaign(organizer=organizer, **values)
     campaign.full_clean()
@@ -425,7 +414,7 @@ def campaign_create(*, actor, organizer: Organization, **values) -> Campaign:
 
 
 def campaign_update(*, actor, campaign: Campaign, **values) -> Campaign:
-    _unknown_fields(values, CAMPAIGN_FIELDS)
+    unknown_fields_refuse(values, CAMPAIGN_FIELDS)
     campaign_policy.check(actor, "change", campaign)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
@@ -493,10 +482,10 @@ def distribution_record(
     *, actor, campaign: Campaign, group: VolunteerGroup, **values
 ) -> Distribution:
     """Record one delivery: one campaign, one place, one group, one day."""
-    _unknown_fields(values, DISTRIBUTION_FIELDS)
+    unknown_fields_refuse(values, DISTRIBUTION_FIELDS)
     distribution_policy.check(actor, "add", (campaign, group))
     distribution = Distribution(
-        campaign=campaign, group=group, created_by=_actor_or_none(actor), **values
+        campaign=campaign, group=group, created_by=recorded_actor(actor), **values
     )
     distribution.full_clean(exclude=["created_by"])
     _distribution_check(distribution)
@@ -512,7 +501,7 @@ def distribution_record(
 
 
 def distribution_update(*, actor, distribution: Distribution, **values) -> Distribution:
-    _unknown_fields(values, DISTRIBUTION_FIELDS)
+    unknown_fields_refuse(values, DISTRIBUTION_FIELDS)
     distribution_policy.check(actor, "change", distribution)
     with transaction.atomic():
         locked = Distribution.objects.select_for_update().get(pk=distribution.pk)
@@ -597,13 +586,13 @@ def _point_check(point: ServicePoint) -> None:
 
 
 def service_point_create(*, actor, operator: Organization, **values) -> ServicePoint:
-    _unknown_fields(values, POINT_FIELDS | POINT_RELATIONS)
+    unknown_fields_refuse(values, POINT_FIELDS | POINT_RELATIONS)
     languages = values.pop("languages", None)
     service_point_policy.check(actor, "add", operator)
     point = ServicePoint(operator=operator, **values)
     if point.status:
         point.status_changed_at = timezone.now()
-        point.status_changed_by = _actor_or_none(actor)
+        point.status_changed_by = recorded_actor(actor)
     _point_check(point)
     point.full_clean(exclude=["status_changed_by"])
     with transaction.atomic():
@@ -614,7 +603,7 @@ def service_point_create(*, actor, operator: Organization, **values) -> ServiceP
 
 
 def service_point_update(*, actor, point: ServicePoint, **values) -> ServicePoint:
-    _unknown_fields(values, POINT_FIELDS | POINT_RELATIONS)
+    unknown_fields_refuse(values, POINT_FIELDS | POINT_RELATIONS)
     languages = values.pop("languages", None)
     service_point_policy.check(actor, "change", point)
     with transaction.atomic():
@@ -624,7 +613,7 @@ def service_point_update(*, actor, point: ServicePoint, **values) -> ServicePoin
             setattr(locked, field, value)
         if locked.status != status_before:
             locked.status_changed_at = timezone.now()
-            locked.status_changed_by = _actor_or_none(actor)
+            locked.status_changed_by = recorded_actor(actor)
         _point_check(locked)
         locked.full_clean(exclude=["status_changed_by"])
         locked.save()
@@ -642,7 +631,7 @@ def service_point_status_set(*, actor, point: ServicePoint, status: str) -> Serv
     ServicePoint.objects.filter(pk=point.pk).update(
         status=status,
         status_changed_at=now,
-        status_changed_by=_actor_or_none(actor),
+        status_changed_by=recorded_actor(actor),
         updated_at=now,
     )
     point.status, point.status_changed_at = status, now

@@ -23,6 +23,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from hamafza.core.writes import recorded_actor
+
 from .guide import guide_pdf, quarter_bounds, quarter_check
 from .models import Guide, GuideStatus
 from .policies import GuidePolicy
@@ -32,10 +34,6 @@ logger = logging.getLogger(__name__)
 guide_policy = GuidePolicy()
 # The longest failure kept on the guide (the rest is in the task's log).
 RENDER_ERROR_MAX = 4000
-
-
-def _actor_or_none(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _frozen_check(guide: Guide) -> None:
@@ -65,7 +63,7 @@ def guide_create(*, actor, calendar: str, year: int, quarter: int, language: str
         language=language,
         starts_on=starts_on,
         ends_on=ends_on,
-        created_by=_actor_or_none(actor),
+        created_by=recorded_actor(actor),
     )
     if Guide.objects.filter(
         calendar=calendar, year=year, quarter=quarter, language=language
@@ -191,7 +189,7 @@ def guide_approve(*, actor, guide: Guide) -> Guide:
                 code="no_proof",
             )
         locked.status = GuideStatus.APPROVED
-        locked.approved_by = _actor_or_none(actor)
+        locked.approved_by = recorded_actor(actor)
         locked.approved_at = timezone.now()
         locked.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     return locked

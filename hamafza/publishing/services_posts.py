@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hamafza.core.uploads import validate_image
+from hamafza.core.writes import recorded_actor, unknown_fields_refuse
 from hamafza.publishing.models import Post, PostKind
 from hamafza.publishing.policies import PostPolicy
 from hamafza.publishing.sanitize import html_clean
@@ -44,18 +45,6 @@ POST_FIELDS = frozenset(
 )
 # Plain-text fields: surrounding spaces typed by accident are not kept.
 _STRIPPED = ("title", "summary", "image_alt")
-
-
-def _unknown_fields(values: dict, allowed: frozenset[str]) -> None:
-    unknown = set(values) - allowed
-    if unknown:
-        raise ValidationError(
-            _("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}
-        )
-
-
-def _actor_or_none(actor):
-    return actor if getattr(actor, "pk", None) else None
 
 
 def _image_checked(image) -> None:
@@ -183,7 +172,7 @@ def post_create(
         image_alt=(image_alt or "").strip(),
         publish_at=publish_at,
         translation_of=translation_of,
-        author=_actor_or_none(actor),
+        author=recorded_actor(actor),
     )
     if image:
         _image_checked(image)
@@ -197,7 +186,7 @@ def post_create(
 def post_update(*, actor, post: Post, **fields) -> Post:
     """Change some of a post's fields (``POST_FIELDS``). ``image=None`` (or ``False``) removes
     the image; its file goes once the change is committed, as does a replaced one's."""
-    _unknown_fields(fields, POST_FIELDS)
+    unknown_fields_refuse(fields, POST_FIELDS)
     post_policy.check(actor, "change", post)
     image = fields.pop("image", ...)
     new_image = image not in (..., None, False, "")
