@@ -27,6 +27,7 @@ from hamafza.agreements.services import PartyInput
 from hamafza.core.forms import (
     IdModelChoiceField,
     IdModelMultipleChoiceField,
+    LocalizedIntegerField,
     MultiCalendarDateField,
 )
 from hamafza.core.models import Province
@@ -81,15 +82,6 @@ def organization_field(label, *, required: bool = True) -> IdModelChoiceField:
         help_text=PICK_HELP,
         required=required,
     )
-
-
-class LocalizedIntegerField(forms.IntegerField):
-    """A whole number typed in any digits (Persian, Arabic-Indic or ASCII)."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = digits_to_ascii(value).strip()
-        return super().to_python(value)
 
 
 class ChosenObjectField(forms.TypedChoiceField):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hamafza.core.calendars import Calendar, date_numeric, date_parse
 from hamafza.core.params import id_param
 from hamafza.core.preferences import calendar_default, lunar_region_default
+from hamafza.core.text import digits_to_ascii
 
 
 class MultiCalendarDateWidget(forms.MultiWidget):
@@ -133,6 +134,25 @@ class MultiCalendarDateField(forms.MultiValueField):
         if isinstance(initial, datetime.datetime):
             initial = initial.date()
         return value != initial
+
+
+class LocalizedIntegerField(forms.IntegerField):
+    """A whole number typed in any digits (Persian, Arabic-Indic or ASCII).
+
+    A text box with a numeric keyboard on phones: a number box would refuse Persian
+    and Arabic-Indic digits before the form sees them.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = digits_to_ascii(value).strip()
+        return super().to_python(value)
 
 
 class IdModelChoiceField(forms.ModelChoiceField):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from hamafza.core.forms import (
     IdModelChoiceField,
     IdModelMultipleChoiceField,
+    LocalizedIntegerField,
     MultiCalendarDateField,
     PlainSelect,
 )
@@ -103,15 +104,6 @@ class LocalizedTimeField(forms.TimeField):
     def to_python(self, value):
         if isinstance(value, str):
             value = digits_to_ascii(value).replace("٫", ":").strip()
-        return super().to_python(value)
-
-
-class LocalizedIntegerField(forms.IntegerField):
-    """A whole number typed in any digits."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = digits_to_ascii(value).strip()
         return super().to_python(value)
 
 

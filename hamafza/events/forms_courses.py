@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from hamafza.core.forms import IdModelChoiceField, MultiCalendarDateField
+from hamafza.core.forms import IdModelChoiceField, LocalizedIntegerField, MultiCalendarDateField
 from hamafza.core.models import City, Language
 from hamafza.core.params import id_param
 from hamafza.core.selectors import places_index
@@ -23,7 +23,6 @@ from hamafza.directory.forms import CalendarAwareMixin
 from hamafza.directory.models import Organization, Person
 from hamafza.events.forms import (
     TIME_ZONES,
-    LocalizedIntegerField,
     LocalizedTimeField,
     OrganizationPicker,
 )

@@ -22,11 +22,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hamafza.core.calendars import Calendar, date_from_parts, date_parts, month_name
-from hamafza.core.forms import IdModelChoiceField, MultiCalendarDateField
+from hamafza.core.forms import IdModelChoiceField, LocalizedIntegerField, MultiCalendarDateField
 from hamafza.core.models import City, Country, Province
 from hamafza.core.params import id_param
 from hamafza.core.selectors import places_index
-from hamafza.core.text import digits_to_ascii
 from hamafza.directory.forms import (
     CalendarAwareMixin,
     LocalizedDecimalField,
@@ -88,21 +87,6 @@ class OrganizationPicker(OrganizationInput):
     ``q``)."""
 
     template_name = "fieldops/widgets/organization_input.html"
-
-
-class LocalizedIntegerField(forms.IntegerField):
-    """A whole number typed in any digits (Persian, Arabic-Indic or ASCII)."""
-
-    widget = forms.TextInput
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "numeric")
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = digits_to_ascii(value).strip()
-        return super().to_python(value)
 
 
 def _all(label) -> list[tuple[str, str]]:

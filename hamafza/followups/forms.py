@@ -6,9 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hamafza.core.forms import IdModelChoiceField, MultiCalendarDateField
+from hamafza.core.forms import IdModelChoiceField, LocalizedIntegerField, MultiCalendarDateField
 from hamafza.core.params import id_param
-from hamafza.core.text import digits_to_ascii
 from hamafza.directory.forms import CalendarAwareMixin, OrganizationInput
 from hamafza.directory.models import Organization, Person
 from hamafza.followups.models import FollowUp, FollowUpStatus
@@ -31,15 +30,6 @@ def _style(form: forms.Form) -> None:
         for widget in getattr(field.widget, "widgets", [field.widget]):
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs.setdefault("class", css)
-
-
-class LocalizedIntegerField(forms.IntegerField):
-    """A whole number; Persian and Arabic-Indic digits are accepted."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = digits_to_ascii(value).strip()
-        return super().to_python(value)
 
 
 class FollowUpFilterForm(forms.Form):

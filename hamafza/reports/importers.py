@@ -29,7 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hamafza.core.forms import MultiCalendarDateField
+from hamafza.core.forms import LocalizedIntegerField, MultiCalendarDateField
 from hamafza.core.imports import ImportColumn, ImportContext, Importer
 from hamafza.core.models import City, Country, Province
 from hamafza.core.params import id_param
@@ -51,7 +51,7 @@ from hamafza.directory.policies import (
     person_policy,
 )
 from hamafza.directory.services import membership_add, organization_create, person_create
-from hamafza.fieldops.forms import LocalizedIntegerField, ServicePointForm, language_choices
+from hamafza.fieldops.forms import ServicePointForm, language_choices
 from hamafza.fieldops.models import (
     BorderCrossing,
     PointStatus,

@@ -5,10 +5,11 @@ import re
 
 import pytest
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from hamafza.core.calendars import hijri_table_invalidate
-from hamafza.core.forms import MultiCalendarDateField
+from hamafza.core.forms import LocalizedIntegerField, MultiCalendarDateField
 
 AZAR_14_1404 = datetime.date(2025, 12, 5)
 
@@ -172,3 +173,24 @@ def test_a_different_date_in_other_digits_is_a_change():
         calendar="solar",
     )
     assert not same.has_changed()
+
+
+@pytest.mark.parametrize("typed", ["۱۲۵", "١٢٥", "125", " ۱۲۵ "])
+def test_a_whole_number_is_read_in_any_digits(typed):
+    assert LocalizedIntegerField(min_value=1).clean(typed) == 125
+
+
+def test_a_whole_number_is_typed_in_a_text_box_with_a_numeric_keyboard():
+    # Given the default widget: not a number box, which would refuse Persian digits
+    html = LocalizedIntegerField().widget.render("n", None)
+    assert 'type="text"' in html and 'inputmode="numeric"' in html
+    # And a widget given by the form keeps its own attributes
+    given = LocalizedIntegerField(widget=forms.TextInput(attrs={"size": 4})).widget.render("n", 1)
+    assert 'size="4"' in given and 'inputmode="numeric"' in given
+
+
+def test_a_whole_number_out_of_range_or_not_a_number_is_an_error():
+    field = LocalizedIntegerField(min_value=1, max_value=100)
+    for typed in ("۰", "۱۰۱", "ده", "1.5"):
+        with pytest.raises(ValidationError):
+            field.clean(typed)
