@@ -219,9 +219,9 @@ class Agreement(SearchableMixin):
         return f"{self.code} — {self.display_title()}"
 
     def display_title(self, language: str | None = None) -> str:
-        from django.utils.translation import get_language
+        from hamafza.core.preferences import language_base
 
-        language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        language = language_base(language)
         return self.titles.get(language) or self.title
 
     def renewal_due_compute(self) -> date | None:

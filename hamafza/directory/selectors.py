@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.utils.translation import get_language
 
 from hamafza.core.models import Country, Language, Province
 from hamafza.core.params import id_param
+from hamafza.core.preferences import language_base
 from hamafza.core.search import index_order, prefix_q, search_filter
 from hamafza.core.selectors import places_index
 from hamafza.core.text import normalize
@@ -128,7 +128,7 @@ class DirectoryRow:
     languages: list[Language]
 
     def display_name(self, language: str | None = None) -> str:
-        language = (language or get_language() or "fa").split("-")[0]
+        language = language_base(language)
         return self.names.get(language) or self.name
 
 
@@ -360,7 +360,7 @@ def directory_facets(*, country: str = "") -> Facets:
     one process computes it for all, and in this process, so that a request
     does not even unpickle it.
     """
-    language = (get_language() or "fa").split("-")[0]
+    language = language_base()
     key = f"directory:facets:{version_get(FACETS_CACHE_VERSION_KEY)}:{language}:{country.upper()}"
     now = time.monotonic()
     local = _facets_local.get(key)

@@ -35,6 +35,7 @@ from icalendar import Event as VEvent
 from hamafza.core.calendars import date_format
 from hamafza.core.models import Country, LunarRegion
 from hamafza.core.params import id_param
+from hamafza.core.preferences import language_base
 from hamafza.directory.models import Organization
 from hamafza.events import selectors
 from hamafza.events.models import Event, EventKind, OccasionKind
@@ -83,10 +84,7 @@ def _language_named(request) -> str:
 
 def _language(request) -> str:
     """``?language=`` when it names one of the site's languages, else the active one."""
-    return (
-        _language_named(request)
-        or (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    )
+    return _language_named(request) or language_base()
 
 
 def _uid_domain(request) -> str:

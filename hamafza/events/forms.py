@@ -31,6 +31,7 @@ from hamafza.core.forms import (
 )
 from hamafza.core.models import City, Country, Language, LunarRegion, Province
 from hamafza.core.params import id_param
+from hamafza.core.preferences import language_base
 from hamafza.core.selectors import places_index
 from hamafza.core.text import digits_localize, digits_to_ascii
 from hamafza.directory.forms import (
@@ -248,7 +249,7 @@ class OccurrenceFilterForm(forms.Form):
         data = self._valid()
         language = data.get("language") or ""
         if data.get("mine"):
-            language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+            language = language_base()
         return OccurrenceFilters(
             organizer_id=self.organization_id(),
             country_code=data.get("country") or "",

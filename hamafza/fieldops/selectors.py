@@ -34,11 +34,11 @@ from django.db.models import (
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import get_language
 
 from hamafza.core.models import Province
 from hamafza.core.params import id_param
 from hamafza.core.permissions import is_coordinator
+from hamafza.core.preferences import language_base
 from hamafza.core.search import search_filter
 from hamafza.directory.models import ActivityField, Organization, Role
 from hamafza.directory.policies import organization_ids_with_role
@@ -447,10 +447,6 @@ def _names_of(names: dict, name: str, language: str) -> str:
     return (names or {}).get(language) or name
 
 
-def _language() -> str:
-    return (get_language() or "fa").split("-")[0]
-
-
 def _coordinates(longitude, latitude) -> list[float]:
     return [round(float(longitude), 6), round(float(latitude), 6)]
 
@@ -480,7 +476,7 @@ def service_points_geojson(
         route=route,
         operator_id=operator_id,
     )
-    language = _language()
+    language = language_base()
     queryset = _points_filtered(ServicePoint.objects.all(), filters).order_by("route", "pole", "id")
     rows = list(
         queryset.annotate(
@@ -585,7 +581,7 @@ def camps_geojson(*, since: datetime.date | None = None, province_id: int | None
         "latitude",
         "longitude",
     )
-    language = _language()
+    language = language_base()
     url = _url_maker("fieldops:camp")
     features = []
     for (
@@ -823,7 +819,7 @@ def groups_by_field_and_province() -> GroupFigures:
     or in the row without an id when it has none. Fields without groups are
     left out.
     """
-    language = _language()
+    language = language_base()
     through = Organization.fields.through.objects.filter(
         organization__volunteer_group__isnull=False
     )
@@ -907,7 +903,7 @@ def camps_by_province_and_month(*, year: int | None = None) -> list[CampMonth]:
         .order_by("month", "province_id")
     )
     provinces = Province.objects.in_bulk({row["province_id"] for row in rows}) if rows else {}
-    language = _language()
+    language = language_base()
     return [
         CampMonth(
             province_id=row["province_id"],

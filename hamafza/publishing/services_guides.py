@@ -43,6 +43,17 @@ def _frozen_check(guide: Guide) -> None:
         )
 
 
+def _approval_withdrawn(guide: Guide) -> list[str]:
+    """An approved guide whose text or proof changes goes back to draft, for the committee
+    to approve again; the fields that changed, for ``update_fields``."""
+    if guide.status != GuideStatus.APPROVED:
+        return []
+    guide.status = GuideStatus.DRAFT
+    guide.approved_by = None
+    guide.approved_at = None
+    return ["status", "approved_by", "approved_at"]
+
+
 def _duplicate() -> ValidationError:
     return ValidationError(
         _("There is already a guide for this quarter in this language."), code="duplicate"
@@ -100,11 +111,7 @@ def guide_update(*, actor, guide: Guide, introduction: str) -> Guide:
         locked.introduction = introduction
         locked.rendered_at = None
         fields = ["introduction", "rendered_at", "updated_at"]
-        if locked.status == GuideStatus.APPROVED:
-            locked.status = GuideStatus.DRAFT
-            locked.approved_by = None
-            locked.approved_at = None
-            fields += ["status", "approved_by", "approved_at"]
+        fields += _approval_withdrawn(locked)
         locked.save(update_fields=fields)
     return locked
 
@@ -155,12 +162,7 @@ def guide_render(*, actor, guide: Guide) -> Guide:
         locked.rendered_at = timezone.now()
         locked.render_error = ""
         fields = ["rendered_at", "render_error", "updated_at"]
-        if locked.status == GuideStatus.APPROVED:
-            # A new proof is not the one approved: the committee approves it again.
-            locked.status = GuideStatus.DRAFT
-            locked.approved_by = None
-            locked.approved_at = None
-            fields += ["status", "approved_by", "approved_at"]
+        fields += _approval_withdrawn(locked)  # a new proof is not the one approved
         _save_with_pdf(locked, data, prefix="proof", fields=fields)
     return locked
 

@@ -136,6 +136,17 @@ def _save(post: Post, *, new_image: bool) -> None:
         if new_image and post.image.name:
             post.image.storage.delete(post.image.name)
         # Two requests adding the same language's version at once: the second is told why.
+        # Any other refusal is not a visitor's doing, and is raised as it is.
+        taken = (
+            post.translation_of_id is not None
+            and Post.objects.filter(
+                translation_of_id=post.translation_of_id, language=post.language
+            )
+            .exclude(pk=post.pk)
+            .exists()
+        )
+        if not taken:
+            raise
         raise ValidationError(
             {"language": _("This post already has a version in that language.")}
         ) from error

@@ -36,6 +36,7 @@ from hamafza.core.models import Country
 from hamafza.core.paging import capped_page, query_without_page
 from hamafza.core.params import id_param
 from hamafza.core.permissions import is_coordinator
+from hamafza.core.preferences import language_base
 from hamafza.directory.models import Organization, Role
 from hamafza.directory.policies import organization_ids_with_role
 from hamafza.publishing import selectors_posts as selectors
@@ -54,11 +55,6 @@ LANGUAGE_NAMES = dict(settings.LANGUAGES)
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _language() -> str:
-    """The visitor's language without its region (``fa`` for ``fa-IR``)."""
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 def _organization_or_404(value) -> Organization:
@@ -144,7 +140,7 @@ def _list_page(
     filters = dataclasses.replace(form.filters(), **scope)
     now = timezone.now()
     page = capped_page(
-        selectors.posts_published(filters=filters, now=now, one_version_in=_language()),
+        selectors.posts_published(filters=filters, now=now, one_version_in=language_base()),
         request.GET.get("page"),
         PAGE_SIZE,
     )
@@ -408,5 +404,5 @@ def _columns(request) -> list[Column]:
 def post_export(request, format):
     """The public posts as CSV or XLSX, with the list's filters: every row, not one page."""
     filters = selectors.post_filters_from_query(request.GET)
-    rows = selectors.posts_published(filters=filters, one_version_in=_language())
+    rows = selectors.posts_published(filters=filters, one_version_in=language_base())
     return export_response(rows, _columns(request), fmt=format, name="news")

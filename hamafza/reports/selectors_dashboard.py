@@ -52,6 +52,7 @@ from hamafza.agreements.models import AgreementState
 from hamafza.broadcast import selectors as broadcast_selectors
 from hamafza.core.charts import bar_chart, column_chart, number_format, stacked_bar_chart
 from hamafza.core.periods import LabelledSpan, month_spans, year_of, year_span, year_spans
+from hamafza.core.preferences import language_base
 from hamafza.core.selectors import places_index
 from hamafza.directory import selectors as directory_selectors
 from hamafza.directory.models import OrganizationKind
@@ -187,7 +188,7 @@ def years_offered(*, calendar: str, region: str, today=None) -> list[int]:
 def _dashboard_key(*, year: int | None, calendar: str, region: str) -> str:
     """The cache key of a view: its language, calendar, region, period, and the time zone its
     days are cut in (a signed-in user's own zone makes other day boundaries)."""
-    language = (get_language() or "fa").split("-")[0]
+    language = language_base()
     zone = timezone.get_current_timezone_name()
     return f"{CACHE_PREFIX}:{language}:{calendar}:{region}:{zone}:{year or 'all'}"
 

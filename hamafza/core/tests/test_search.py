@@ -178,9 +178,7 @@ def test_index_order_puts_sorting_back_after_its_block():
             return cursor.fetchone()[0]
 
     if connection.vendor != "postgresql":
-        with index_order(using="default"):
-            pass  # nothing to switch: the block runs as it is
-        return
+        pytest.skip("only PostgreSQL has a setting to switch (the suite runs there too)")
     # Given a transaction that goes on after the block (as the test's own does)
     with transaction.atomic():
         with index_order(using="default"):

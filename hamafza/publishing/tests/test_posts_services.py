@@ -365,3 +365,32 @@ def test_trusted_code_writes_as_system(post_org):
     )
 
     assert post.author is None
+
+
+@pytest.mark.usefixtures("english")
+def test_two_versions_in_one_language_saved_at_once_give_a_field_error(
+    post_actors, post_org, monkeypatch
+):
+    # Given a post, and another request that adds its Arabic version just after this one's
+    # checks have passed (the race the unique constraint settles)
+    original = PostFactory(organization=post_org, language="fa")
+    checked = Post.full_clean
+
+    def checked_then_raced(post, *args, **kwargs):
+        checked(post, *args, **kwargs)
+        if post.pk is None and post.translation_of_id == original.pk:
+            PostFactory(organization=post_org, language="ar", translation_of=original)
+
+    monkeypatch.setattr(Post, "full_clean", checked_then_raced)
+    # When this request saves its own Arabic version
+    with pytest.raises(ValidationError) as caught:
+        post_create(
+            actor=post_actors["editor"],
+            organization=post_org,
+            **_values(language="ar", translation_of=original),
+        )
+    # Then it is told why, on the language field, and only the other version is kept
+    assert "already has a version in that language" in " ".join(
+        caught.value.message_dict["language"]
+    )
+    assert original.translations.count() == 1
